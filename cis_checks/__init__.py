@@ -1,0 +1,1 @@
+"""The CIS AWS Foundations Benchmark controls, one pytest module per benchmark section."""

@@ -1,0 +1,1 @@
+"""Everything that talks to AWS: sessions, the cached read-only client layer, snapshots."""

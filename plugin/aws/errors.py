@@ -1,0 +1,78 @@
+"""Errors raised when AWS could not tell us what a control needs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AwsCallError(Exception):
+    """An AWS read that failed: the unit it was for cannot be evaluated.
+
+    Carries everything a reader of the report needs to fix it: which account,
+    region and operation, and AWS's error code (AccessDenied names the missing
+    IAM action, service:Operation).
+    """
+
+    account: str
+    region: str
+    service: str
+    operation: str
+    code: str
+    message: str
+
+    @property
+    def action(self) -> str:
+        """The IAM action the call needs, e.g. ``s3:GetBucketPolicy``."""
+        return f"{iam_prefix(self.service)}:{self.operation}"
+
+    def __str__(self) -> str:
+        where = f"account {self.account}, region {self.region}"
+        text = f"{self.action} failed in {where}: {self.code}"
+        if self.message:
+            text += f" ({self.message})"
+        if self.code in ACCESS_DENIED_CODES:
+            text += f"; grant {self.action} to the audit role"
+        return text
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "account": self.account,
+            "region": self.region,
+            "service": self.service,
+            "operation": self.operation,
+            "code": self.code,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> "AwsCallError":
+        return cls(**data)
+
+
+class ReadOnlyViolation(RuntimeError):
+    """The suite tried an operation that is not on the read-only allow-list."""
+
+
+ACCESS_DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "AuthorizationError",
+        "AuthorizationErrorException",
+    }
+)
+
+# botocore service names whose IAM action prefix differs from the service name.
+_IAM_PREFIXES = {
+    "accessanalyzer": "access-analyzer",
+    "cloudwatch": "cloudwatch",
+    "logs": "logs",
+    "elasticfilesystem": "elasticfilesystem",
+    "efs": "elasticfilesystem",
+    "s3control": "s3",
+}
+
+
+def iam_prefix(service: str) -> str:
+    return _IAM_PREFIXES.get(service, service)

@@ -1,0 +1,156 @@
+"""boto3 sessions: the base credentials, and one assumed-role session per audited account."""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from .readonly import check_read_only
+
+# IAM, Organizations, account and other global services are called in this region.
+GLOBAL_REGION = "global"
+HOME_REGION = "us-east-1"
+SESSION_NAME = "cis-aws-pytest-audit"
+
+
+class AccountUnavailable(Exception):
+    """The audit role could not be assumed in an account; the message says why."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    role_name: str
+    external_id: str | None
+    profile: str | None
+    max_attempts: int = 10
+
+
+def endpoint_url() -> str | None:
+    """An AWS-compatible endpoint (moto, LocalStack) named by the environment, if any."""
+    return os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def client_config(service: str, max_attempts: int) -> botocore.config.Config:
+    options: dict = {
+        # Adaptive mode rate-limits on the client side as well as retrying throttles.
+        "retries": {"mode": "adaptive", "max_attempts": max_attempts},
+        "max_pool_connections": 32,
+        "connect_timeout": 10,
+        "read_timeout": 60,
+    }
+    if endpoint_url():
+        # A local endpoint cannot resolve per-bucket or per-account host names
+        # (``bucket.127.0.0.1``, ``111111111111.127.0.0.1`` for S3 Control).
+        options["s3"] = {"addressing_style": "path"}
+        if service == "s3control":
+            options["inject_host_prefix"] = False
+    return botocore.config.Config(**options)
+
+
+OnCall = Callable[[str, str], None]
+
+
+class SessionFactory:
+    """Hands out clients per (account, region, service), assuming the audit role once per account.
+
+    Every client it creates refuses non-read operations before sending them, and
+    reports each operation to ``on_call`` (used to count AWS calls).
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        on_call: OnCall | None = None,
+        configure_session: Callable[[boto3.Session, str], None] | None = None,
+    ):
+        self._credentials = credentials
+        self._on_call = on_call
+        self._configure_session = configure_session
+        self._lock = threading.RLock()
+        self._base: boto3.Session | None = None
+        self._caller_account: str | None = None
+        self._sessions: dict[str, boto3.Session | AccountUnavailable] = {}
+        self._clients: dict[tuple[str, str, str], object] = {}
+
+    # -- base credentials -------------------------------------------------
+    def base_session(self) -> boto3.Session:
+        with self._lock:
+            if self._base is None:
+                self._base = boto3.Session(profile_name=self._credentials.profile)
+                if self._configure_session:
+                    self._configure_session(self._base, "base")
+            return self._base
+
+    def caller_account(self) -> str:
+        """The account of the base credentials (sts:GetCallerIdentity)."""
+        with self._lock:
+            if self._caller_account is None:
+                sts = self._make_client(self.base_session(), HOME_REGION, "sts")
+                self._caller_account = sts.get_caller_identity()["Account"]
+            return self._caller_account
+
+    # -- per account ------------------------------------------------------
+    def session(self, account: str) -> boto3.Session:
+        with self._lock:
+            if account not in self._sessions:
+                self._sessions[account] = self._open(account)
+            found = self._sessions[account]
+        if isinstance(found, AccountUnavailable):
+            raise found
+        return found
+
+    def _open(self, account: str) -> boto3.Session | AccountUnavailable:
+        base = self.base_session()
+        if account == self.caller_account():
+            return base
+        role_arn = f"arn:aws:iam::{account}:role/{self._credentials.role_name}"
+        params = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
+        if self._credentials.external_id:
+            params["ExternalId"] = self._credentials.external_id
+        sts = self._make_client(base, HOME_REGION, "sts")
+        try:
+            creds = sts.assume_role(**params)["Credentials"]
+        except botocore.exceptions.ClientError as exc:
+            error = exc.response.get("Error", {})
+            return AccountUnavailable(
+                f"cannot assume {role_arn}: {error.get('Code', 'Error')}"
+                f" ({error.get('Message', '')}); the caller needs sts:AssumeRole on it"
+            )
+        except botocore.exceptions.BotoCoreError as exc:
+            return AccountUnavailable(f"cannot assume {role_arn}: {exc}")
+        session = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+        if self._configure_session:
+            self._configure_session(session, account)
+        return session
+
+    def client(self, account: str, region: str, service: str):
+        real_region = HOME_REGION if region == GLOBAL_REGION else region
+        key = (account, real_region, service)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._make_client(self.session(account), real_region, service)
+            return self._clients[key]
+
+    def _make_client(self, session: boto3.Session, region: str, service: str):
+        client = session.client(
+            service,
+            region_name=region,
+            config=client_config(service, self._credentials.max_attempts),
+        )
+        client.meta.events.register("before-call", self._before_call)
+        return client
+
+    def _before_call(self, model, **_kwargs) -> None:
+        service = model.service_model.service_name
+        check_read_only(service, model.name)
+        if self._on_call:
+            self._on_call(service, model.name)

@@ -1,0 +1,48 @@
+"""pytest wiring: options, hooks and the audit object. Loaded by the root conftest.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cis_checks
+
+from . import hookspecs, options
+from .audit import NAME, CisAudit
+
+CHECKS_DIR = Path(cis_checks.__file__).resolve().parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    options.addoptions(parser)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def audits_controls(config: pytest.Config) -> bool:
+    """The audit runs only when the controls in cis_checks/ are collected (not for tests/)."""
+    for arg in config.args:
+        path = Path(str(arg).split("::")[0]).resolve()
+        if path == CHECKS_DIR or CHECKS_DIR in path.parents or path in CHECKS_DIR.parents:
+            return True
+    return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "cis(spec): a CIS AWS Foundations control (set by plugin.controls.control)")
+    for marker, meaning in (
+        ("iam", "section 1 controls: Identity and Access Management"),
+        ("storage", "section 2 controls: Storage"),
+        ("logging", "section 3 controls: Logging"),
+        ("monitoring", "section 4 controls: Monitoring"),
+        ("networking", "section 5 controls: Networking"),
+        ("level1", "CIS Level 1 controls"),
+        ("level2", "CIS Level 2 controls"),
+    ):
+        config.addinivalue_line("markers", f"{marker}: {meaning}")
+    if not audits_controls(config):
+        return
+    parsed = options.parse(config)
+    config.pluginmanager.register(CisAudit(config, parsed), NAME)

@@ -1,0 +1,3 @@
+"""Collectors, one module per AWS service, registered into COLLECTORS on import."""
+from .base import COLLECTORS  # noqa: F401
+from . import iam  # noqa: F401

@@ -1,0 +1,145 @@
+"""Command-line options, and their validation into one AuditOptions value.
+
+Bad values stop the run with pytest's usage error and one sentence, never a traceback.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import boto3
+import pytest
+
+from .registry import BENCHMARKS, DEFAULT_BENCHMARK
+
+GROUP = "cis-aws"
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+DEFAULT_ROLE = "OrganizationAccountAccessRole"
+DEFAULT_JSON = "reports/cis-findings.json"
+
+
+def addoptions(parser: pytest.Parser) -> None:
+    group = parser.getgroup(GROUP, "CIS AWS Foundations Benchmark audit")
+    group.addoption("--aws-accounts", metavar="IDS", default=None,
+                    help="comma-separated 12-digit account ids to audit (default: the account of the current credentials)")
+    group.addoption("--aws-role-name", metavar="NAME", default=DEFAULT_ROLE,
+                    help=f"role assumed in each audited account; the caller's own account is used directly (default: {DEFAULT_ROLE})")
+    group.addoption("--aws-external-id", metavar="ID", default=None,
+                    help="external id passed when assuming the audit role")
+    group.addoption("--aws-profile", metavar="NAME", default=None,
+                    help="AWS profile for the base credentials (default: boto3's credential chain)")
+    group.addoption("--aws-regions", metavar="REGIONS", default=None,
+                    help="comma-separated regions to audit (default: every region enabled in each account)")
+    group.addoption("--aws-max-workers", metavar="N", type=int, default=16,
+                    help="threads gathering evidence in parallel (default: 16)")
+    group.addoption("--aws-max-attempts", metavar="N", type=int, default=10,
+                    help="attempts per AWS call under botocore's adaptive retries (default: 10)")
+    group.addoption("--aws-snapshot-out", metavar="PATH", default=None,
+                    help="write every AWS response the run used to PATH, for --aws-snapshot")
+    group.addoption("--aws-snapshot", metavar="PATH", default=None,
+                    help="re-run the audit from a snapshot file with no AWS access")
+    group.addoption("--aws-demo", action="store_true", default=False,
+                    help="audit the embedded demo estate: a moto server on 127.0.0.1 started and seeded by the suite")
+    group.addoption("--cis-benchmark", metavar="VERSION", default=DEFAULT_BENCHMARK,
+                    help=f"benchmark version (default and only value for now: {DEFAULT_BENCHMARK})")
+    group.addoption("--cis-level", metavar="1|2", default="2",
+                    help="1: Level 1 controls only; 2: Level 1 and Level 2 controls (default: 2)")
+    group.addoption("--cis-json", metavar="PATH", default=DEFAULT_JSON,
+                    help=f"findings file written at the end of every run (default: {DEFAULT_JSON})")
+    group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
+                    help="control 1.7 fails when the root user was used within this many days (default: 90)")
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    accounts: tuple[str, ...] | None  # None: the caller's own account
+    role_name: str
+    external_id: str | None
+    profile: str | None
+    regions: tuple[str, ...] | None  # None: every enabled region
+    max_workers: int
+    max_attempts: int
+    snapshot_out: Path | None
+    snapshot: Path | None
+    demo: bool
+    benchmark: str
+    level: int
+    json_path: Path
+    root_use_days: int
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@lru_cache(maxsize=1)
+def known_regions() -> frozenset[str]:
+    session = boto3.session.Session()
+    found: set[str] = set()
+    for partition in session.get_available_partitions():
+        found.update(session.get_available_regions("ec2", partition_name=partition))
+    return frozenset(found)
+
+
+def parse_accounts(value: str | None) -> tuple[str, ...] | None:
+    accounts = _split(value)
+    if accounts is None:
+        return None
+    if not accounts:
+        raise pytest.UsageError("--aws-accounts is empty: give one or more 12-digit account ids")
+    for account in accounts:
+        if not ACCOUNT_ID.match(account):
+            raise pytest.UsageError(f"--aws-accounts: {account!r} is not a 12-digit AWS account id")
+    return tuple(dict.fromkeys(accounts))
+
+
+def parse_regions(value: str | None) -> tuple[str, ...] | None:
+    regions = _split(value)
+    if regions is None:
+        return None
+    if not regions:
+        raise pytest.UsageError("--aws-regions is empty: give one or more region names such as eu-west-1")
+    for region in regions:
+        if region not in known_regions():
+            raise pytest.UsageError(f"--aws-regions: {region!r} is not an AWS region known to botocore")
+    return tuple(dict.fromkeys(regions))
+
+
+def parse(config: pytest.Config) -> AuditOptions:
+    get = config.getoption
+    level = str(get("cis_level"))
+    if level not in ("1", "2"):
+        raise pytest.UsageError(f"--cis-level must be 1 or 2, not {level!r}")
+    benchmark = get("cis_benchmark")
+    if benchmark not in BENCHMARKS:
+        raise pytest.UsageError(
+            f"--cis-benchmark {benchmark!r} is not supported; supported: {', '.join(BENCHMARKS)}"
+        )
+    for name in ("aws_max_workers", "aws_max_attempts"):
+        if get(name) < 1:
+            raise pytest.UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    snapshot = get("aws_snapshot")
+    if snapshot is not None and not Path(snapshot).is_file():
+        raise pytest.UsageError(f"--aws-snapshot: the file {snapshot} does not exist")
+    if snapshot is not None and get("aws_demo"):
+        raise pytest.UsageError("--aws-snapshot and --aws-demo cannot be combined: a snapshot needs no endpoint")
+    return AuditOptions(
+        accounts=parse_accounts(get("aws_accounts")),
+        role_name=get("aws_role_name"),
+        external_id=get("aws_external_id"),
+        profile=get("aws_profile"),
+        regions=parse_regions(get("aws_regions")),
+        max_workers=get("aws_max_workers"),
+        max_attempts=get("aws_max_attempts"),
+        snapshot_out=Path(get("aws_snapshot_out")) if get("aws_snapshot_out") else None,
+        snapshot=Path(snapshot) if snapshot else None,
+        demo=get("aws_demo"),
+        benchmark=benchmark,
+        level=int(level),
+        json_path=Path(get("cis_json")),
+        root_use_days=get("cis_root_use_days"),
+    )

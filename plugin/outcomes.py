@@ -1,0 +1,87 @@
+"""Outcomes: what each control test's report says, in a form that survives xdist.
+
+Every decisive report (setup for errors and manual controls, call otherwise) carries
+``cis_*`` user properties: plain strings that xdist serialises, junitxml writes as
+<property> elements, and the controller turns into findings.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .aws.errors import AwsCallError
+from .controls import ControlSpec
+from .evidence.base import Unevaluable, Unit
+from .registry import Control
+
+PASS, FAIL, ERROR, MANUAL = "PASS", "FAIL", "ERROR", "MANUAL"
+PREFIX = "cis_"
+FIELDS = ("control", "title", "level", "section", "account", "region", "resource", "label", "status", "message")
+
+
+def unit_error(spec: ControlSpec, unit: Unit) -> AwsCallError | None:
+    """The AWS error that prevents evaluating ``unit`` for this control, if any."""
+    if isinstance(unit, Unevaluable):
+        return unit.error
+    for name, error in unit.errors.items():
+        if not spec.reads or name in spec.reads:
+            return error
+    return None
+
+
+def failure_message(excinfo: pytest.ExceptionInfo) -> str:
+    """The control's own sentence, without pytest's assertion introspection."""
+    text = str(excinfo.value)
+    return text.split("\nassert ")[0].strip() or "the control failed"
+
+
+def classify(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str, str] | None:
+    """(status, message) when this report decides the unit's outcome, else None."""
+    if report.when == "setup":
+        if report.skipped:
+            reason = call.excinfo.value.msg if call.excinfo else ""
+            return MANUAL, str(reason).removeprefix("MANUAL: ")
+        if report.failed:
+            return ERROR, _error_message(call.excinfo)
+        return None
+    if report.when == "call":
+        if report.passed:
+            return PASS, ""
+        if report.skipped:
+            return MANUAL, str(call.excinfo.value.msg).removeprefix("MANUAL: ")
+        if call.excinfo is not None and call.excinfo.errisinstance(AssertionError):
+            return FAIL, failure_message(call.excinfo)
+        return ERROR, _error_message(call.excinfo)
+    return None
+
+
+def _error_message(excinfo: pytest.ExceptionInfo | None) -> str:
+    if excinfo is None:
+        return "the control could not be evaluated"
+    if excinfo.errisinstance(AwsCallError):
+        return str(excinfo.value)
+    return f"the control could not be evaluated: {excinfo.typename}: {excinfo.value}"
+
+
+def properties(control: Control, unit: Unit, status: str, message: str) -> list[tuple[str, str]]:
+    values = {
+        "control": control.id,
+        "title": control.title,
+        "level": str(control.level),
+        "section": control.section,
+        "account": unit.account,
+        "region": unit.region,
+        "resource": unit.resource,
+        "label": unit.label,
+        "status": status,
+        "message": message,
+    }
+    return [(PREFIX + name, values[name]) for name in FIELDS]
+
+
+def finding_of(report) -> dict[str, str] | None:
+    """The finding a report carries, or None for reports that decide nothing."""
+    props = {name[len(PREFIX):]: value for name, value in report.user_properties if str(name).startswith(PREFIX)}
+    if "status" not in props:
+        return None
+    props["test_id"] = report.nodeid
+    return props

@@ -1,0 +1,103 @@
+"""Summary state: findings and totals, kept apart from the renderers that show them."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .evidence.estate import Estate
+from .outcomes import ERROR, FAIL, MANUAL, PASS
+from .registry import BENCHMARKS, Control
+
+# Statuses that count as a scanned resource, and on which side.
+FAILED_STATUSES = (FAIL,)
+PASSED_STATUSES = (PASS,)
+
+
+@dataclass
+class ControlCounts:
+    control: Control
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def failed(self) -> int:
+        return sum(self.counts[s] for s in FAILED_STATUSES)
+
+    @property
+    def passed(self) -> int:
+        return sum(self.counts[s] for s in PASSED_STATUSES)
+
+    @property
+    def errors(self) -> int:
+        return self.counts[ERROR]
+
+    @property
+    def manual(self) -> int:
+        return self.counts[MANUAL]
+
+
+@dataclass
+class Totals:
+    accounts_integrated: int
+    accounts_total: int
+    resources_scanned: int
+    failed: int
+    passed: int
+    errors: int
+    manual: int
+    by_status: dict[str, int]
+
+
+class SummaryState:
+    """Everything the reports show, built on the process that writes them."""
+
+    def __init__(self, benchmark: str, controls: list[Control], estate: Estate | None = None, level: int = 2):
+        self.benchmark = benchmark
+        self.controls = controls  # the selected controls, in benchmark order
+        self.estate = estate
+        self.level = level
+        self.findings: list[dict[str, str]] = []
+        self.generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+    @property
+    def benchmark_name(self) -> str:
+        return BENCHMARKS[self.benchmark]
+
+    def add(self, finding: dict[str, str]) -> None:
+        self.findings.append(finding)
+
+    def sorted_findings(self) -> list[dict[str, str]]:
+        order = {c.id: i for i, c in enumerate(self.controls)}
+        return sorted(
+            self.findings,
+            key=lambda f: (order.get(f["control"], 10**6), f["account"], f["region"], f.get("label", ""), f["resource"]),
+        )
+
+    def per_control(self) -> list[ControlCounts]:
+        rows = {c.id: ControlCounts(c) for c in self.controls}
+        for finding in self.findings:
+            if finding["control"] in rows:
+                rows[finding["control"]].counts[finding["status"]] += 1
+        return list(rows.values())
+
+    def per_account(self) -> dict[str, Counter]:
+        accounts: dict[str, Counter] = {a.id: Counter() for a in (self.estate.accounts if self.estate else [])}
+        for finding in self.findings:
+            accounts.setdefault(finding["account"], Counter())[finding["status"]] += 1
+        return dict(sorted(accounts.items()))
+
+    def totals(self) -> Totals:
+        by_status = Counter(f["status"] for f in self.findings)
+        failed = sum(by_status[s] for s in FAILED_STATUSES)
+        passed = sum(by_status[s] for s in PASSED_STATUSES)
+        accounts = self.estate.accounts if self.estate else []
+        return Totals(
+            accounts_integrated=sum(1 for a in accounts if a.integrated),
+            accounts_total=len(accounts),
+            resources_scanned=failed + passed,
+            failed=failed,
+            passed=passed,
+            errors=by_status[ERROR],
+            manual=by_status[MANUAL],
+            by_status=dict(sorted(by_status.items())),
+        )
