@@ -2,6 +2,7 @@
 
 The plugin is registered here and only here (there is no pytest11 entry point), so
 ``pytest`` over cis_checks/ audits AWS, and ``pytest tests`` runs our own tests with
-the plugin's options available but the audit dormant.
+the plugin's options available but the audit dormant. pytester drives the audit
+in-process from our own tests.
 """
-pytest_plugins = ["plugin.entry"]
+pytest_plugins = ["plugin.entry", "pytester"]

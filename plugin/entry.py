@@ -9,6 +9,8 @@ import cis_checks
 
 from . import hookspecs, options
 from .audit import NAME, CisAudit
+from .demo.run import start_demo
+from .roles import is_controller
 
 CHECKS_DIR = Path(cis_checks.__file__).resolve().parent
 
@@ -45,4 +47,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if not audits_controls(config):
         return
     parsed = options.parse(config)
+    if parsed.demo and is_controller(config):
+        parsed = start_demo(config, parsed)
     config.pluginmanager.register(CisAudit(config, parsed), NAME)

@@ -1,3 +1,8 @@
-"""Collectors, one module per AWS service, registered into COLLECTORS on import."""
+"""Collectors, one module per AWS service, registered into COLLECTORS on import.
+
+Each section's owner adds its modules here (one import line each).
+"""
 from .base import COLLECTORS  # noqa: F401
 from . import iam  # noqa: F401
+from . import instances  # noqa: F401
+from . import cloudtrail  # noqa: F401

@@ -1,0 +1,53 @@
+"""Fixtures for our own tests: an in-process moto estate and the audit that reads it."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from moto import mock_aws
+
+import plugin.entry  # noqa: F401  (imported once here, not per in-process run)
+from plugin.demo import gaps
+from plugin.demo.clients import EstateClients
+from tests.harness import run_audit
+
+
+# pytester drops modules first imported during a test; importing moto's backends and
+# our plugin up front keeps each in-process audit from re-importing them.
+for _service in ("iam", "sts", "ec2", "s3", "s3control", "account", "cloudtrail", "logs", "cloudwatch",
+                 "sns", "kms", "rds", "efs", "config", "securityhub", "organizations"):
+    importlib.import_module(f"moto.{_service}.models")
+    importlib.import_module(f"moto.{_service}.responses")
+
+
+@pytest.fixture
+def aws_env(monkeypatch):
+    """Fake credentials and no endpoint: every AWS call stays inside moto."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    # In-process audits load only the plugins they name (no hypothesis, benchmark...).
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+@pytest.fixture
+def moto(aws_env):
+    """An in-process moto estate; ``moto.client(service, account, region)`` seeds it."""
+    with mock_aws():
+        gaps.reset()
+        yield EstateClients()
+    gaps.reset()
+
+
+@pytest.fixture
+def audit(pytester, moto):
+    """Run the real audit over cis_checks/ in-process: ``audit("1.10", accounts=[A])``."""
+
+    def run(*controls, **kwargs):
+        return run_audit(pytester, *controls, **kwargs)
+
+    return run

@@ -1,0 +1,90 @@
+"""Drive the real audit (cis_checks/ through the plugin) in-process against moto.
+
+    def test_1_5_fails_without_root_mfa(audit):
+        run = audit("1.5")
+        assert run.one("1.5", account=A).status == "FAIL"
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHECKS_DIR = REPO / "cis_checks"
+
+A, B, C = "111111111111", "222222222222", "333333333333"
+ROLE = "OrganizationAccountAccessRole"
+
+
+@dataclass
+class Finding:
+    control: str
+    title: str
+    level: int
+    account: str
+    region: str
+    resource: str
+    status: str
+    message: str
+    test_id: str
+
+
+class AuditRun:
+    def __init__(self, result: pytest.RunResult, findings_path: Path):
+        self.result = result
+        self.document = json.loads(findings_path.read_text()) if findings_path.exists() else None
+        self.findings = [Finding(**f) for f in (self.document or {}).get("findings", [])]
+
+    @property
+    def output(self) -> str:
+        return self.result.stdout.str()
+
+    def of(self, control: str, **where) -> list[Finding]:
+        """Findings of a control, filtered by any Finding field (account=..., resource=...)."""
+        return [
+            f
+            for f in self.findings
+            if f.control == control and all(getattr(f, k) == v for k, v in where.items())
+        ]
+
+    def one(self, control: str, **where) -> Finding:
+        found = self.of(control, **where)
+        assert len(found) == 1, f"expected one {control} finding for {where}, got {found}\n{self.output}"
+        return found[0]
+
+    def statuses(self, control: str) -> dict[str, str]:
+        """test id -> status, for a control."""
+        return {f.test_id.split("[", 1)[1].rstrip("]"): f.status for f in self.of(control)}
+
+
+def control_filter(controls: Iterable[str]) -> str:
+    """A -k expression selecting the test functions of these control ids."""
+    return " or ".join(f"test_{c.replace('.', '_')}_" for c in controls)
+
+
+def run_audit(
+    pytester: pytest.Pytester,
+    *controls: str,
+    accounts: Iterable[str] = (A,),
+    regions: Iterable[str] = ("us-east-1",),
+    args: Iterable[str] = (),
+    plugins: Iterable[object] = (),
+) -> AuditRun:
+    findings = pytester.path / "findings.json"
+    argv = [
+        str(CHECKS_DIR),
+        "-p", "no:cacheprovider",
+        "--aws-accounts", ",".join(accounts),
+        "--aws-role-name", ROLE,
+        "--aws-regions", ",".join(regions),
+        "--cis-json", str(findings),
+        *args,
+    ]
+    if controls:
+        argv += ["-k", control_filter(controls)]
+    result = pytester.runpytest_inprocess(*argv, plugins=list(plugins))
+    return AuditRun(result, findings)
