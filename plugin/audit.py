@@ -53,6 +53,7 @@ class CisAudit:
         else:
             self._gather()
         self.state.estate = self.inventory.estate
+        self.state.aws_calls = self.reader.call_stats()
         if uses_xdist(self.config):
             handle, name = tempfile.mkstemp(prefix="cis-evidence-", suffix=".json")
             os.close(handle)
@@ -103,7 +104,10 @@ class CisAudit:
         return report
 
     def _write_snapshot(self, path: Path) -> None:
-        snapshot.write(path, {"estate": self.inventory.estate.to_dict(), "calls": self.reader.entries})
+        snapshot.write(
+            path,
+            {"estate": self.inventory.estate.to_dict(), "calls": self.reader.entries, "stats": self.reader.call_stats()},
+        )
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
@@ -205,4 +209,8 @@ class CisAudit:
         terminalreporter.section("CIS compliance summary")
         for line in terminal.lines(self.state, terminalreporter._tw.fullwidth):
             terminalreporter.write_line(line)
-        terminalreporter.write_line(f"findings: {self.options.json_path}")
+        stats = self.state.aws_calls
+        terminalreporter.write_line(
+            f"AWS calls: {stats['calls']} ({stats['distinct']} distinct, {stats['requests']} requests); "
+            f"findings: {self.options.json_path}"
+        )

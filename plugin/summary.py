@@ -57,6 +57,8 @@ class SummaryState:
         self.estate = estate
         self.level = level
         self.findings: list[dict[str, str]] = []
+        # Logical AWS calls, distinct calls and API requests of the live run (0 on replay).
+        self.aws_calls: dict[str, int] = {"calls": 0, "distinct": 0, "requests": 0}
         self.generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
     @property

@@ -40,6 +40,7 @@ class AwsReader:
         self._inflight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self.requests = Counter()  # (service, operation) -> API requests sent (pages included)
+        self.fetched: list[str] = []  # keys fetched from AWS, in order: one per logical call
 
     @property
     def live(self) -> bool:
@@ -49,6 +50,15 @@ class AwsReader:
     def entries(self) -> dict[str, dict]:
         with self._lock:
             return dict(self._entries)
+
+    def call_stats(self) -> dict[str, int]:
+        """Logical AWS calls made, how many were distinct, and API requests sent (pages)."""
+        with self._lock:
+            return {
+                "calls": len(self.fetched),
+                "distinct": len(set(self.fetched)),
+                "requests": sum(self.requests.values()),
+            }
 
     def count_request(self, service: str, operation: str) -> None:
         with self._lock:
@@ -104,6 +114,7 @@ class AwsReader:
                 return self._entries[key]
         entry = self._fetch(account, region, service, operation, params)
         with self._lock:
+            self.fetched.append(key)
             self._entries[key] = entry
             self._inflight.pop(key).set()
         return entry

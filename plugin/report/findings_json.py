@@ -28,6 +28,7 @@ def document(state: SummaryState) -> dict:
             for a in (estate.accounts if estate else [])
         ],
         "totals": asdict(state.totals()),
+        "aws_calls": state.aws_calls,
         "findings": [
             {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"]}
             for f in state.sorted_findings()
