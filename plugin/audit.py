@@ -78,7 +78,8 @@ class CisAudit:
         )
         self.reader = AwsReader(sessions)
         try:
-            accounts = list(opts.accounts) if opts.accounts else [sessions.caller_account()]
+            caller = sessions.caller_account()  # proves the base credentials work, once
+            accounts = list(opts.accounts) if opts.accounts else [caller]
         except botocore.exceptions.NoCredentialsError:
             raise pytest.UsageError(
                 "no AWS credentials found: configure them (aws configure, AWS_PROFILE or --aws-profile), "
@@ -86,6 +87,8 @@ class CisAudit:
             ) from None
         except botocore.exceptions.ProfileNotFound as exc:
             raise pytest.UsageError(f"--aws-profile: {exc}") from None
+        except botocore.exceptions.ConfigParseError as exc:
+            raise pytest.UsageError(f"the AWS config file cannot be read: {exc}") from None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             raise pytest.UsageError(f"the AWS credentials could not be used (sts:GetCallerIdentity): {exc}") from None
         estate = discover_estate(accounts, list(opts.regions) if opts.regions else None, sessions, self.reader, opts.max_workers)

@@ -47,6 +47,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if not audits_controls(config):
         return
     parsed = options.parse(config)
+    if config.option.tbstyle == "auto":
+        # A failed control is a finding, not a bug: the short summary's one line per
+        # failure (its message names the resource) reads better than tracebacks.
+        config.option.tbstyle = "no"
     if parsed.demo and is_controller(config):
         parsed = start_demo(config, parsed)
     config.pluginmanager.register(CisAudit(config, parsed), NAME)
