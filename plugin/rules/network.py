@@ -1,0 +1,169 @@
+"""Port, protocol and CIDR logic for section 5: pure functions over AWS's own shapes.
+
+Security group permissions (``IpPermissions``) and network ACL entries (``Entries``)
+are taken exactly as ec2:DescribeSecurityGroups / ec2:DescribeNetworkAcls return
+them, so these rules can be tested without AWS.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+# Remote server administration: SSH and RDP.
+ADMIN_PORTS = (22, 3389)
+ANY_IPV4 = "0.0.0.0/0"
+ANY_IPV6 = "::/0"
+
+TCP, UDP, ALL = "tcp", "udp", "all"
+# Security groups name tcp and udp; network ACLs give IANA numbers. -1 is every protocol.
+_PROTOCOLS = {"tcp": TCP, "6": TCP, "udp": UDP, "17": UDP, "-1": ALL, "all": ALL}
+# Traffic to an admin port arrives over tcp or udp (RDP uses both).
+_ADMIN_PROTOCOLS = (TCP, UDP)
+
+Rule = Mapping[str, Any]
+
+
+def protocol_of(value: Any) -> str:
+    """``tcp``, ``udp``, ``all``, or the protocol as AWS gave it (icmp, 50, ...)."""
+    text = str(value).lower()
+    return _PROTOCOLS.get(text, text)
+
+
+def reaches(protocol: str, carried: str) -> bool:
+    """Whether a rule for ``protocol`` applies to traffic over ``carried`` (tcp or udp)."""
+    return protocol in (ALL, carried)
+
+
+def covers(from_port: int | None, to_port: int | None, port: int) -> bool:
+    """Whether a port range covers ``port``; a missing or -1 bound means every port."""
+    low = 0 if from_port is None or from_port == -1 else from_port
+    high = 65535 if to_port is None or to_port == -1 else to_port
+    return low <= port <= high
+
+
+def traffic(protocol: str, from_port: int | None, to_port: int | None) -> str:
+    """A rule's traffic in a few words: ``tcp 0-65535``, ``udp 3389``, ``all traffic``."""
+    if protocol == ALL:
+        return "all traffic"
+    if from_port in (None, -1) and to_port in (None, -1):
+        return f"{protocol} all ports"
+    if from_port == to_port:
+        return f"{protocol} {from_port}"
+    return f"{protocol} {from_port}-{to_port}"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """An admin port reachable from the whole internet, and the rule that opens it."""
+
+    source: str  # 0.0.0.0/0 or ::/0
+    port: int
+    traffic: str  # the opening rule's traffic, e.g. "tcp 0-65535"
+    protocols: tuple[str, ...] = ()  # for network ACLs: which of tcp/udp get through
+    rule_number: int | None = None  # for network ACLs
+
+    def describe(self) -> str:
+        if self.rule_number is None:
+            return f"port {self.port} ({self.traffic})"
+        over = " and ".join(self.protocols)
+        return f"{self.source} to port {self.port} over {over} (rule {self.rule_number}: {self.traffic})"
+
+
+# -- security groups (5.2, 5.3) ---------------------------------------------
+
+def _sources(permission: Rule) -> set[str]:
+    ipv4 = {r.get("CidrIp") for r in permission.get("IpRanges", [])}
+    ipv6 = {r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])}
+    return ipv4 | ipv6
+
+
+def group_openings(permissions: Iterable[Rule], source: str) -> list[Opening]:
+    """Admin ports that a security group's inbound permissions open to ``source``.
+
+    Security group rules only allow, so any permission from ``source`` over tcp,
+    udp or every protocol whose range covers the port opens it. One opening per
+    port: the first permission that opens it.
+    """
+    found: dict[int, Opening] = {}
+    for permission in permissions:
+        protocol = protocol_of(permission.get("IpProtocol"))
+        if protocol not in (TCP, UDP, ALL) or source not in _sources(permission):
+            continue
+        low, high = permission.get("FromPort"), permission.get("ToPort")
+        for port in ADMIN_PORTS:
+            if port not in found and covers(low, high, port):
+                found[port] = Opening(source, port, traffic(protocol, low, high))
+    return [found[port] for port in sorted(found)]
+
+
+def rule_count(permissions: Iterable[Rule]) -> int:
+    """How many rules a list of permissions holds: one per source (CIDR, group or prefix list)."""
+    total = 0
+    for permission in permissions:
+        total += sum(
+            len(permission.get(key, []))
+            for key in ("IpRanges", "Ipv6Ranges", "UserIdGroupPairs", "PrefixListIds")
+        )
+    return total
+
+
+# -- network ACLs (5.1) -----------------------------------------------------
+
+def _entry_source(entry: Rule) -> str | None:
+    return entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
+
+
+def acl_openings(entries: Iterable[Rule]) -> list[Opening]:
+    """Admin ports a network ACL lets in from the whole internet.
+
+    A network ACL evaluates inbound entries in rule-number order and the first
+    entry that matches the packet decides. For each of 0.0.0.0/0 and ::/0, each
+    admin port and each of tcp and udp, this finds the first inbound entry whose
+    source is that whole address space (a narrower CIDR does not match all such
+    traffic, so it neither opens nor protects the port) and whose protocol and port
+    range match; the port is open if that entry allows. Openings by the same entry
+    are merged, naming the protocols that reach it.
+    """
+    inbound = sorted((e for e in entries if not e.get("Egress")), key=lambda e: e.get("RuleNumber", 0))
+    reached: dict[tuple[str, int, int], list[str]] = {}
+    rules: dict[tuple[str, int, int], Rule] = {}
+    for source in (ANY_IPV4, ANY_IPV6):
+        for port in ADMIN_PORTS:
+            for carried in _ADMIN_PROTOCOLS:
+                entry = _first_match(inbound, source, carried, port)
+                if entry is None or entry.get("RuleAction") != "allow":
+                    continue
+                key = (source, port, entry.get("RuleNumber", 0))
+                reached.setdefault(key, []).append(carried)
+                rules[key] = entry
+    openings = []
+    for (source, port, number), carried in reached.items():
+        entry = rules[(source, port, number)]
+        span = entry.get("PortRange") or {}
+        openings.append(
+            Opening(
+                source,
+                port,
+                traffic(protocol_of(entry.get("Protocol")), span.get("From"), span.get("To")),
+                protocols=tuple(carried),
+                rule_number=number,
+            )
+        )
+    return openings
+
+
+def _first_match(inbound: list[Rule], source: str, carried: str, port: int) -> Rule | None:
+    for entry in inbound:
+        if _entry_source(entry) != source or not reaches(protocol_of(entry.get("Protocol")), carried):
+            continue
+        span = entry.get("PortRange") or {}
+        if covers(span.get("From"), span.get("To"), port):
+            return entry
+    return None  # nothing matched: the ACL's implicit final deny applies
+
+
+# -- instance metadata (5.6) ------------------------------------------------
+
+def imdsv2_only(options: Rule) -> bool:
+    """Whether an instance refuses IMDSv1: tokens required, or no metadata endpoint at all."""
+    return options.get("HttpTokens") == "required" or options.get("HttpEndpoint") == "disabled"
