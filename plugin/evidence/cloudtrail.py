@@ -26,6 +26,7 @@ class Trail(Unit):
     event_selectors: list[dict] = field(default_factory=list)
     advanced_event_selectors: list[dict] = field(default_factory=list)
     raw: dict = field(default_factory=dict, repr=False)
+    observed_at: Any = None  # the run's clock when the status was read (3.4 measures delivery age from it)
 
 
 @collector(regional=True)
@@ -58,6 +59,7 @@ def trails(aws, region) -> list[Trail]:
                 event_selectors=(selectors.value or {}).get("EventSelectors", []) or [],
                 advanced_event_selectors=(selectors.value or {}).get("AdvancedEventSelectors", []) or [],
                 raw=raw,
+                observed_at=aws.now,
                 errors=errors_of(status=status, selectors=selectors),
             )
         )
@@ -67,3 +69,170 @@ def trails(aws, region) -> list[Trail]:
 def all_trails(inv):
     """Unit source: every trail of every account, once, at its home region."""
     return inv.per_region(trails, lambda account, region, found: found, what="trails")
+
+
+# -- views for section 3: trails joined with the account's other trails and buckets --------
+# (kept here so every trail-derived unit is built from the one Trail record above)
+
+from ..aws.errors import AwsCallError  # noqa: E402
+from ..aws.sessions import GLOBAL_REGION  # noqa: E402
+from ..rules import trail_selectors as selectors_rules  # noqa: E402
+from . import s3  # noqa: E402
+from .base import Unevaluable  # noqa: E402
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountTrails(Unit):
+    """Every trail of an account (3.1), and the reads that failed while finding them."""
+
+    trails: tuple[Trail, ...] = ()
+    unknown: tuple[AwsCallError, ...] = ()
+
+    def recording_trails(self) -> list[str]:
+        """Multi-region trails that log read and write management events.
+
+        Raises the first failed read when no trail qualifies and an unread one might have.
+        """
+        found, unknown = [], list(self.unknown)
+        for trail in self.trails:
+            if not trail.multi_region:
+                continue
+            if "selectors" in trail.errors or trail.is_logging is None:
+                unknown.append(trail.errors.get("selectors") or trail.errors["status"])
+                continue
+            kinds = selectors_rules.management_kinds(trail.event_selectors, trail.advanced_event_selectors)
+            if trail.is_logging and kinds >= {selectors_rules.READ, selectors_rules.WRITE}:
+                found.append(trail.name)
+        if not found and unknown:
+            raise unknown[0]
+        return found
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailBucket(Unit):
+    """A bucket CloudTrail delivers to (3.3), once per account however many trails use it."""
+
+    name: str
+    trails: tuple[str, ...] = ()
+    bucket: s3.Bucket | None = None  # None: not one of the account's own buckets
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailLogBucket(Unit):
+    """A trail with the record of the bucket it delivers to (3.6)."""
+
+    trail: str
+    bucket_name: str | None
+    bucket: s3.Bucket | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BucketObjectLogging(Unit):
+    """A bucket with every trail of its account (3.10, 3.11)."""
+
+    name: str
+    trails: tuple[Trail, ...] = ()
+    unknown: tuple[AwsCallError, ...] = ()
+
+    def covering_trails(self, kind: str) -> list[str]:
+        """Logging trails that record this bucket's object events of ``kind`` (read or write).
+
+        A single-region trail only sees buckets of its own region. Raises the first failed
+        read when no trail covers the bucket and an unread one might.
+        """
+        found, unknown = [], list(self.unknown)
+        for trail in self.trails:
+            if not (trail.multi_region or trail.home_region == self.region):
+                continue
+            if "selectors" in trail.errors:
+                unknown.append(trail.errors["selectors"])
+                continue
+            if not selectors_rules.records_s3_data(trail.event_selectors, trail.advanced_event_selectors, self.name, kind):
+                continue
+            if trail.is_logging is None:
+                unknown.append(trail.errors["status"])
+            elif trail.is_logging:
+                found.append(trail.name)
+        if not found and unknown:
+            raise unknown[0]
+        return found
+
+
+def _account_trails(inv, account) -> tuple[list[Trail], list[AwsCallError]]:
+    found, failed = [], []
+    for region in account.regions:
+        try:
+            found.extend(inv.collect(trails, account.id, region))
+        except AwsCallError as error:
+            failed.append(error)
+    return found, failed
+
+
+def accounts_trails(inv):
+    """Unit source (3.1): one unit per account, with all its trails."""
+    for unit in inv.accounts():
+        if isinstance(unit, Unevaluable):
+            yield unit
+            continue
+        found, failed = _account_trails(inv, inv.estate.account(unit.account))
+        yield AccountTrails(
+            account=unit.account, region=GLOBAL_REGION, resource=unit.account, label="account",
+            trails=tuple(found), unknown=tuple(failed),
+        )
+
+
+def _bucket_evidence(inv, account: str, name: str) -> tuple[s3.Bucket | None, dict]:
+    """The account's record of bucket ``name`` (None if it has none), and the errors to carry."""
+    owned = s3.buckets_by_name(inv, account)
+    if isinstance(owned, AwsCallError):
+        return None, {"bucket": owned}
+    bucket = owned.get(name)
+    return bucket, dict(bucket.errors) if bucket else {}
+
+
+def trail_buckets(inv):
+    """Unit source (3.3): each distinct bucket the trails of an account deliver to."""
+    for account in inv.estate.accounts:
+        if not account.integrated:
+            yield from (u for u in inv.accounts() if u.account == account.id)
+            continue
+        found, failed = _account_trails(inv, account)
+        for error in failed:
+            yield Unevaluable(account=account.id, region=error.region, resource=account.id, label="trails", error=error)
+        users: dict[str, list[str]] = {}
+        for trail in found:
+            if trail.s3_bucket:
+                users.setdefault(trail.s3_bucket, []).append(trail.name)
+        for name, trail_names in sorted(users.items()):
+            bucket, errors = _bucket_evidence(inv, account.id, name)
+            yield TrailBucket(
+                account=account.id, region=bucket.region if bucket else GLOBAL_REGION,
+                resource=f"arn:aws:s3:::{name}", label=f"bucket/{name}",
+                name=name, trails=tuple(sorted(trail_names)), bucket=bucket, errors=errors,
+            )
+
+
+def trails_with_buckets(inv):
+    """Unit source (3.6): every trail, with the record of its bucket."""
+    for trail in all_trails(inv):
+        if isinstance(trail, Unevaluable):
+            yield trail
+            continue
+        bucket, errors = _bucket_evidence(inv, trail.account, trail.s3_bucket) if trail.s3_bucket else (None, {})
+        yield TrailLogBucket(
+            account=trail.account, region=trail.region, resource=trail.resource, label=trail.label,
+            trail=trail.name, bucket_name=trail.s3_bucket, bucket=bucket, errors=errors,
+        )
+
+
+def buckets_with_trails(inv):
+    """Unit source (3.10, 3.11): every bucket, with all trails of its account."""
+    for bucket in s3.all_buckets(inv):
+        if isinstance(bucket, Unevaluable):
+            yield bucket
+            continue
+        found, failed = _account_trails(inv, inv.estate.account(bucket.account))
+        yield BucketObjectLogging(
+            account=bucket.account, region=bucket.region, resource=bucket.resource, label=bucket.label,
+            name=bucket.name, trails=tuple(found), unknown=tuple(failed),
+        )

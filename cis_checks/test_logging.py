@@ -1,0 +1,97 @@
+"""Section 3: Logging (CloudTrail, AWS Config, KMS, VPC flow logs, S3 object-level logging)."""
+import datetime as dt
+
+from plugin.controls import control
+from plugin.evidence import awsconfig, cloudtrail, flowlogs, kms
+from plugin.rules import s3_policy
+from plugin.rules.trail_selectors import READ, WRITE
+
+CLOUDWATCH_DELIVERY_MAX_AGE = dt.timedelta(days=1)
+
+
+@control("3.1", units=cloudtrail.accounts_trails)
+def test_3_1_multi_region_trail_recording(account):
+    assert account.recording_trails(), (
+        f"account {account.account} has no multi-region CloudTrail trail that is logging "
+        "and records both read and write management events"
+    )
+
+
+@control("3.2", units=cloudtrail.all_trails, reads=("description",))
+def test_3_2_log_file_validation(trail):
+    assert trail.log_file_validation, f"CloudTrail trail {trail.name} does not validate its log files"
+
+
+@control("3.3", units=cloudtrail.trail_buckets, reads=("bucket", "acl", "policy"))
+def test_3_3_trail_bucket_not_public(log_bucket):
+    assert log_bucket.bucket is not None, (
+        f"CloudTrail log bucket {log_bucket.name} is not a bucket of account {log_bucket.account} "
+        "(another account owns it, or it is gone): its ACL and policy cannot be read from here, so it fails "
+        "until checked in its owner's account"
+    )
+    grants = s3_policy.public_grants(log_bucket.bucket.acl)
+    statements = s3_policy.public_statements(log_bucket.bucket.policy)
+    assert not grants and not statements, (
+        f"CloudTrail log bucket {log_bucket.name} is public: "
+        f"ACL grants to {', '.join(grants) or 'none'}; policy statements open to everyone: "
+        f"{', '.join(statements) or 'none'}"
+    )
+
+
+@control("3.4", units=cloudtrail.all_trails, reads=("status",))
+def test_3_4_trail_sends_to_cloudwatch_logs(trail):
+    assert trail.cloudwatch_log_group_arn, f"CloudTrail trail {trail.name} does not deliver to CloudWatch Logs"
+    delivered = trail.latest_cloudwatch_delivery
+    assert delivered is not None, f"CloudTrail trail {trail.name} has never delivered to CloudWatch Logs"
+    assert trail.observed_at - delivered <= CLOUDWATCH_DELIVERY_MAX_AGE, (
+        f"CloudTrail trail {trail.name} last delivered to CloudWatch Logs at {delivered.isoformat()}, "
+        "more than a day before the audit"
+    )
+
+
+@control("3.5", units=awsconfig.regions, reads=("recorders", "statuses"))
+def test_3_5_config_recording(config):
+    problem = config.recording_problem()
+    assert problem is None, f"AWS Config in account {config.account}, region {config.region}: {problem}"
+
+
+@control("3.6", units=cloudtrail.trails_with_buckets, reads=("bucket", "logging"))
+def test_3_6_trail_bucket_access_logging(trail):
+    assert trail.bucket_name, f"CloudTrail trail {trail.trail} delivers to no S3 bucket"
+    assert trail.bucket is not None, (
+        f"the log bucket {trail.bucket_name} of CloudTrail trail {trail.trail} is not a bucket of account "
+        f"{trail.account} (another account owns it, or it is gone): its access logging cannot be read from "
+        "here, so it fails until checked in its owner's account"
+    )
+    assert trail.bucket.logging, (
+        f"the log bucket {trail.bucket_name} of CloudTrail trail {trail.trail} has server access logging off"
+    )
+
+
+@control("3.7", units=cloudtrail.all_trails, reads=("description",))
+def test_3_7_trail_encrypted_with_kms(trail):
+    assert trail.kms_key_id, f"CloudTrail trail {trail.name} does not encrypt its logs with a KMS key"
+
+
+@control("3.8", units=kms.all_customer_keys, reads=("key", "rotation"))
+def test_3_8_kms_key_rotation(key):
+    assert key.rotation_enabled, f"KMS key {key.id} does not rotate automatically"
+
+
+@control("3.9", units=flowlogs.all_vpcs, reads=("flow_logs",))
+def test_3_9_vpc_flow_logs(vpc):
+    assert vpc.active_flow_logs, f"VPC {vpc.id} has no active flow log capturing ALL or REJECT traffic"
+
+
+@control("3.10", units=cloudtrail.buckets_with_trails)
+def test_3_10_s3_object_write_events_logged(bucket):
+    assert bucket.covering_trails(WRITE), (
+        f"no logging CloudTrail trail records object-level write events for S3 bucket {bucket.name}"
+    )
+
+
+@control("3.11", units=cloudtrail.buckets_with_trails)
+def test_3_11_s3_object_read_events_logged(bucket):
+    assert bucket.covering_trails(READ), (
+        f"no logging CloudTrail trail records object-level read events for S3 bucket {bucket.name}"
+    )

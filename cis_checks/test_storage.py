@@ -1,0 +1,61 @@
+"""Section 2: Storage (S3, EBS, RDS, EFS)."""
+from plugin.controls import control
+from plugin.evidence import ebs, efs, rds, s3
+from plugin.rules import s3_policy
+
+
+@control("2.1.1", units=s3.all_buckets, reads=("policy",))
+def test_2_1_1_bucket_policy_denies_http(bucket):
+    assert s3_policy.denies_insecure_transport(bucket.policy, bucket.name), (
+        f"the policy of S3 bucket {bucket.name} does not deny requests made without TLS "
+        "(a Deny to \"*\" on s3:* for its objects when aws:SecureTransport is false)"
+    )
+
+
+@control("2.1.2", units=s3.all_buckets, reads=("versioning",))
+def test_2_1_2_mfa_delete_enabled(bucket):
+    assert (bucket.versioning or {}).get("MFADelete") == "Enabled", (
+        f"S3 bucket {bucket.name} does not have MFA Delete enabled"
+    )
+
+
+@control("2.1.3", units=lambda inv: inv.accounts(), manual=True)
+def test_2_1_3_s3_data_discovered_and_classified(account):
+    """Manual: classifying S3 data (Amazon Macie or another tool) is a person's judgement."""
+
+
+@control("2.1.4", units=s3.all_buckets, reads=("public_access_block", "account_public_access_block"))
+def test_2_1_4_block_public_access(bucket):
+    bucket_off = s3.flags_off(bucket.public_access_block)
+    account_off = s3.flags_off(bucket.account_public_access_block)
+    assert not bucket_off or not account_off, (
+        f"S3 bucket {bucket.name} is not fully protected by Block Public Access: "
+        f"off at bucket level: {', '.join(bucket_off)}; off at account level: {', '.join(account_off)}"
+    )
+
+
+@control("2.2.1", units=ebs.regions, reads=("encrypted_by_default",))
+def test_2_2_1_ebs_encryption_by_default(region):
+    assert region.encrypted_by_default, (
+        f"EBS encryption by default is off in account {region.account}, region {region.region}"
+    )
+
+
+@control("2.3.1", units=rds.all_db_instances)
+def test_2_3_1_rds_storage_encrypted(db):
+    assert db.storage_encrypted, f"RDS instance {db.id} does not encrypt its storage"
+
+
+@control("2.3.2", units=rds.all_db_instances)
+def test_2_3_2_rds_auto_minor_version_upgrade(db):
+    assert db.auto_minor_version_upgrade, f"RDS instance {db.id} does not upgrade minor versions automatically"
+
+
+@control("2.3.3", units=rds.all_db_instances)
+def test_2_3_3_rds_not_publicly_accessible(db):
+    assert not db.publicly_accessible, f"RDS instance {db.id} is publicly accessible"
+
+
+@control("2.4.1", units=efs.all_file_systems)
+def test_2_4_1_efs_encrypted(fs):
+    assert fs.encrypted, f"EFS file system {fs.name} ({fs.id}) is not encrypted at rest"
