@@ -10,6 +10,7 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
+from . import local_endpoint
 from .readonly import check_read_only
 
 # IAM, Organizations, account and other global services are called in this region.
@@ -147,6 +148,8 @@ class SessionFactory:
             config=client_config(service, self._credentials.max_attempts),
         )
         client.meta.events.register("before-call", self._before_call)
+        if service == "s3control" and endpoint_url():
+            local_endpoint.register(client)  # no <account>.host names on a local endpoint
         return client
 
     def _before_call(self, model, **_kwargs) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import boto3
 
+from ..aws import local_endpoint
+
 # moto's default account: the credentials the audit starts from.
 CALLER_ACCOUNT = "123456789012"
 SEED_ROLE = "OrganizationAccountAccessRole"
@@ -49,4 +51,6 @@ class EstateClients:
             self._clients[key] = self.session(account).client(
                 service, region_name=region, endpoint_url=self.endpoint_url, config=config
             )
+            if service == "s3control" and self.endpoint_url:
+                local_endpoint.register(self._clients[key])
         return self._clients[key]
