@@ -10,6 +10,7 @@ import cis_checks
 from . import hookspecs, options
 from .audit import NAME, CisAudit
 from .demo.run import start_demo
+from .report import plugin as reports
 from .roles import is_controller
 
 CHECKS_DIR = Path(cis_checks.__file__).resolve().parent
@@ -54,3 +55,5 @@ def pytest_configure(config: pytest.Config) -> None:
     if parsed.demo and is_controller(config):
         parsed = start_demo(config, parsed)
     config.pluginmanager.register(CisAudit(config, parsed), NAME)
+    reports.default_html(config)
+    config.pluginmanager.register(reports.CisReports(config), reports.NAME)

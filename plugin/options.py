@@ -48,6 +48,10 @@ def addoptions(parser: pytest.Parser) -> None:
                     help="1: Level 1 controls only; 2: Level 1 and Level 2 controls (default: 2)")
     group.addoption("--cis-json", metavar="PATH", default=DEFAULT_JSON,
                     help=f"findings file written at the end of every run (default: {DEFAULT_JSON})")
+    group.addoption("--cis-csv", metavar="PATH", default=None,
+                    help="also write the findings as CSV, one row per finding, to PATH")
+    group.addoption("--cis-md", metavar="PATH", default=None,
+                    help="also write the totals and compliance summary as Markdown (CI logs, pull-request comments) to PATH")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
                     help="control 1.7 fails when the root user was used within this many days (default: 90)")
 

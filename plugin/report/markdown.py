@@ -1,0 +1,56 @@
+"""``--cis-md PATH``: totals and the compliance summary in Markdown, for CI logs and
+pull-request comments. Text from AWS never reaches it (only ids, titles and counts),
+except the reasons accounts could not be integrated, which are escaped."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..summary import SummaryState
+from . import view
+
+# Characters Markdown (and GitHub's HTML sanitiser) would read as syntax.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def _text(value: str) -> str:
+    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def document(state: SummaryState, command: str = "") -> str:
+    v = view.build(state, command)
+    t = v.totals
+    out = [
+        f"# {v.benchmark_name}",
+        "",
+        f"Level {v.level}; generated {v.generated}; accounts: {', '.join(v.accounts) or 'none'}; "
+        f"regions: {', '.join(v.regions) or 'none'}.",
+        "",
+        "| Accounts integrated | Resources scanned | Failed | Passed | Errors | Manual |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {t.accounts_integrated} of {t.accounts_total} | {t.resources_scanned} | {t.failed} | {t.passed} "
+        f"| {t.errors} | {t.manual} |",
+    ]
+    for status, count in v.other_statuses:
+        out.append(f"\n{_text(status.capitalize())}: {count}")
+    if v.not_integrated:
+        out += ["", "Accounts not integrated:", ""]
+        out += [f"- {a.id}: {_text(a.reason)}" for a in v.not_integrated]
+    errors = ["Errors"] if v.show_errors else []
+    out += [
+        "",
+        "| Section | Title | Failed | Passed |" + "".join(f" {e} |" for e in errors),
+        "|---|---|---:|---:|" + "---:|" * len(errors),
+    ]
+    for section in v.sections:
+        subtotal = [section.failed, section.passed] + ([section.errors] if errors else [])
+        out.append(f"| **{section.number}** | **{_text(section.title)}** |" + "".join(f" **{n}** |" for n in subtotal))
+        for row in section.rows:
+            counts = [row.failed, row.passed] + ([row.errors] if errors else [])
+            out.append(f"| {row.control.id} | {_text(row.control.title)} |" + "".join(f" {n} |" for n in counts))
+    return "\n".join(out) + "\n"
+
+
+def write(state: SummaryState, path: Path, command: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document(state, command), encoding="utf-8")

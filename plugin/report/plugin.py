@@ -1,0 +1,97 @@
+"""The ``cis-report`` plugin: every report beyond the terminal summary and findings JSON.
+
+Registered beside ``cis-audit`` (plugin/entry.py) and reading its summary state on the
+controller; on workers it only labels reports (junitxml properties, per-resource fixes),
+which travel to the controller with the reports.
+"""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from .. import controls as control_decl
+from ..audit import NAME as AUDIT
+from ..outcomes import PREFIX, finding_of
+from ..roles import is_controller
+from . import csv_out, html, markdown, view
+
+NAME = "cis-report"
+DEFAULT_HTML = "reports/report.html"
+# junitxml writes the teardown report's properties, which come from the item: plain names,
+# apart from the cis_* outcome properties (those are on the deciding report only).
+JUNIT_PROPERTIES = ("control", "account", "region", "resource")
+
+
+def default_html(config: pytest.Config) -> None:
+    """An audit writes reports/report.html unless told otherwise; self-contained, so it
+    opens from a file with no network. Controller only: workers write no report."""
+    if not is_controller(config) or not hasattr(config.option, "htmlpath"):
+        return
+    if not config.option.htmlpath:
+        config.option.htmlpath = DEFAULT_HTML
+    config.option.self_contained_html = True
+
+
+class CisReports:
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.csv_path = config.getoption("cis_csv", None)
+        self.md_path = config.getoption("cis_md", None)
+
+    @property
+    def audit(self):
+        return self.config.pluginmanager.get_plugin(AUDIT)
+
+    def command_line(self) -> str:
+        return " ".join(["pytest", *map(shlex.quote, self.config.invocation_params.args)])
+
+    # -- labels, on whichever process runs the tests --------------------------
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            spec, unit = control_decl.spec_of(item), control_decl.unit_of(item)
+            if spec is not None and unit is not None:
+                values = {"control": spec.id, "account": unit.account, "region": unit.region, "resource": unit.resource}
+                item.user_properties.extend((name, values[name]) for name in JUNIT_PROPERTIES)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = yield
+        spec, unit = control_decl.spec_of(item), control_decl.unit_of(item)
+        if report.when == "call" and report.failed and spec is not None and unit is not None:
+            fix = view.fill_fix(self.audit.registry[spec.id].fix, unit)
+            if fix:
+                report.user_properties.append((PREFIX + view.FIX_FIELD, fix))
+        return report
+
+    # -- pytest-html, on the controller ----------------------------------------
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_report_title(self, report) -> None:
+        report.title = view.build(self.audit.state).title
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list, session) -> None:
+        prefix.append(html.fragment(view.build(self.audit.state, self.command_line())))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells[2:2] = html.header_cells()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
+        html.escape_test_id(cells, report)
+        # Collection errors arrive here too, and carry no user properties.
+        finding = finding_of(report) if hasattr(report, "user_properties") else None
+        cells[2:2] = html.row_cells(finding)
+
+    # -- files, on the controller ----------------------------------------------
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        audit = self.audit
+        if not is_controller(self.config) or audit is None or audit.inventory is None:
+            return
+        if self.csv_path:
+            csv_out.write(audit.state, Path(self.csv_path))
+        if self.md_path:
+            markdown.write(audit.state, Path(self.md_path), self.command_line())

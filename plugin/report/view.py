@@ -1,0 +1,169 @@
+"""What the HTML and Markdown reports show, arranged from the summary state.
+
+The summary state decides every count; this module only groups and orders them
+(controls under their section, failing units under their control) so the
+renderers stay free of arithmetic and verdicts.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+from ..outcomes import ERROR, FAIL, MANUAL
+from ..registry import SECTION_TITLES, Control
+from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, SummaryState, Totals
+
+# The finding property carrying a control's per-resource fix, filled in for the unit.
+FIX_FIELD = "fix"
+
+
+def anchor(control_id: str) -> str:
+    """The HTML id of a control's details block: ``control-1-4``."""
+    return "control-" + control_id.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    rows: list[ControlCounts]
+
+    @property
+    def failed(self) -> int:
+        return sum(r.failed for r in self.rows)
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.rows)
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self.rows)
+
+    @property
+    def manual(self) -> int:
+        return sum(r.manual for r in self.rows)
+
+
+@dataclass(frozen=True)
+class FailingUnit:
+    account: str
+    region: str
+    resource: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Detail:
+    row: ControlCounts
+    failing: list[FailingUnit]
+
+    @property
+    def control(self) -> Control:
+        return self.row.control
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.control.id)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: str
+    failed: int
+    passed: int
+    errors: int
+    manual: int
+    integrated: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class View:
+    benchmark_name: str
+    benchmark_version: str
+    level: int
+    generated: str
+    command: str
+    accounts: list[str]
+    regions: list[str]
+    totals: Totals
+    not_integrated: list[AccountRow]
+    skipped_regions: list[tuple[str, str, str]]  # (account, region, reason)
+    sections: list[Section]
+    per_account: list[AccountRow]
+    details: list[Detail]
+    show_errors: bool = field(default=False)
+
+    @property
+    def other_statuses(self) -> list[tuple[str, int]]:
+        """Counts of statuses beyond the four shown (waivers, once they exist): never folded into Passed."""
+        shown = {*FAILED_STATUSES, *PASSED_STATUSES, ERROR, MANUAL}
+        return [(status, n) for status, n in self.totals.by_status.items() if status not in shown]
+
+    @property
+    def title(self) -> str:
+        estate = f"{len(self.accounts)} account{'s' if len(self.accounts) != 1 else ''}"
+        return f"{self.benchmark_name}: {estate}"
+
+
+def build(state: SummaryState, command: str = "") -> View:
+    """Arrange ``state`` for display; ``command`` is the command line of the run."""
+    rows = state.per_control()
+    sections: list[Section] = []
+    for row in rows:
+        if not sections or sections[-1].number != row.control.section:
+            sections.append(Section(row.control.section, SECTION_TITLES[row.control.section], []))
+        sections[-1].rows.append(row)
+
+    failing: dict[str, list[FailingUnit]] = {}
+    for finding in state.sorted_findings():
+        if finding["status"] == FAIL:
+            failing.setdefault(finding["control"], []).append(
+                FailingUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
+                            finding.get(FIX_FIELD, ""))
+            )
+    details = [Detail(row, failing.get(row.control.id, [])) for row in rows if row.failed]
+
+    estate_accounts = state.estate.accounts if state.estate else []
+    reasons = {a.id: (a.integrated, a.error or "") for a in estate_accounts}
+    per_account = [
+        AccountRow(account, sum(counts[s] for s in FAILED_STATUSES), sum(counts[s] for s in PASSED_STATUSES),
+                   counts[ERROR], counts[MANUAL], *reasons.get(account, (True, "")))
+        for account, counts in state.per_account().items()
+    ]
+    regions = sorted({r for a in estate_accounts for r in a.regions})
+    return View(
+        benchmark_name=state.benchmark_name,
+        benchmark_version=state.benchmark,
+        level=state.level,
+        generated=state.generated.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        command=command,
+        accounts=[a.id for a in estate_accounts],
+        regions=regions,
+        totals=state.totals(),
+        not_integrated=[a for a in per_account if not a.integrated],
+        skipped_regions=[(a.id, region, reason) for a in estate_accounts
+                         for region, reason in sorted(a.skipped_regions.items())],
+        sections=sections,
+        per_account=per_account,
+        details=details,
+        show_errors=any(r.errors for r in rows),
+    )
+
+
+class _KeepMissing(dict):
+    """format_map mapping that leaves an unknown ``{field}`` in place rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill_fix(template: str | None, unit) -> str:
+    """A control's per-resource CLI fix with the unit's own fields filled in ("" when none)."""
+    if not template:
+        return ""
+    fields = {name: getattr(unit, name) for name in dir(unit)
+              if not name.startswith("_") and not callable(getattr(unit, name, None))}
+    return string.Formatter().vformat(template, (), _KeepMissing(fields))

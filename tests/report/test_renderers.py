@@ -1,0 +1,169 @@
+"""The renderers on a summary state built by hand: no AWS, no pytest run (milliseconds)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from plugin.evidence.base import Unit
+from plugin.evidence.estate import AccountInfo, Estate
+from plugin.registry import Control
+from plugin.report import csv_out, html, markdown, view
+from plugin.summary import SummaryState
+
+A, B, C = "111111111111", "222222222222", "333333333333"
+MARKUP = "<img src=x onerror=alert(1)>"
+
+BLOCK = Control(
+    id="2.1.4", title="Ensure that S3 Buckets are configured with 'Block public access (bucket settings)'",
+    level=1, automated=True, unit="bucket",
+    description="A bucket open to the world leaks whatever lands in it.",
+    console=("Open the S3 console and pick the bucket.", "Turn on all four public access settings."),
+    cli=("aws s3api put-public-access-block --bucket BUCKET --public-access-block-configuration ...",),
+    fix="aws s3api put-public-access-block --bucket {name} --public-access-block-configuration "
+        "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+)
+ROOT_KEY = Control(id="1.4", title="Ensure no 'root' user account access key exists", level=1, automated=True,
+                   unit="account", description="Root keys cannot be limited.")
+FLOW_LOGS = Control(id="3.9", title="Ensure VPC flow logging is enabled in all VPCs", level=2, automated=True,
+                    unit="vpc", description="Flow logs record traffic.")
+
+
+def finding(control: Control, account: str, status: str, resource: str = "", message: str = "", fix: str = "") -> dict:
+    found = {
+        "control": control.id, "title": control.title, "level": str(control.level), "section": control.section,
+        "account": account, "region": "us-east-1", "resource": resource or account, "label": "",
+        "status": status, "message": message, "test_id": f"cis_checks/t.py::test_{control.id}[{account}]",
+    }
+    if fix:
+        found["fix"] = fix
+    return found
+
+
+def sample_state() -> SummaryState:
+    estate = Estate(
+        accounts=[
+            AccountInfo(A, True, regions=["us-east-1"], skipped_regions={"ap-east-1": "region not enabled"}),
+            AccountInfo(B, True, regions=["us-east-1"]),
+            AccountInfo(C, False, error=f"sts:AssumeRole AccessDenied {MARKUP}"),
+        ],
+        started=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    state = SummaryState("2.0.0", [ROOT_KEY, BLOCK, FLOW_LOGS], estate)
+    state.generated = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    bucket = f"arn:aws:s3:::app-logs"
+    for found in (
+        finding(ROOT_KEY, A, "PASS"),
+        finding(ROOT_KEY, B, "PASS"),
+        finding(BLOCK, A, "FAIL", bucket, f"bucket app-logs {MARKUP} allows public access",
+                fix=BLOCK.fix.format(name="app-logs")),
+        finding(BLOCK, B, "PASS", "arn:aws:s3:::web"),
+        finding(BLOCK, B, "ERROR", "arn:aws:s3:::odd", "s3:GetPublicAccessBlock in 222222222222 us-east-1: AccessDenied"),
+        finding(FLOW_LOGS, A, "MANUAL", message="check by hand"),
+        finding(FLOW_LOGS, B, "WAIVED", message="accepted risk"),
+    ):
+        state.add(found)
+    return state
+
+
+def test_view_groups_controls_and_keeps_state_totals():
+    v = view.build(sample_state(), "pytest cis_checks")
+    assert [(s.number, s.title, [r.control.id for r in s.rows], s.failed, s.passed, s.errors) for s in v.sections] == [
+        ("1", "Identity and Access Management", ["1.4"], 0, 2, 0),
+        ("2", "Storage", ["2.1.4"], 1, 1, 1),
+        ("3", "Logging", ["3.9"], 0, 0, 0),
+    ]
+    assert (v.totals.accounts_integrated, v.totals.resources_scanned, v.totals.failed, v.totals.passed,
+            v.totals.errors, v.totals.manual) == (2, 5, 1, 3, 1, 1)
+    assert v.other_statuses == [("WAIVED", 1)]
+    assert [d.control.id for d in v.details] == ["2.1.4"]
+    assert [(a.id, a.failed, a.passed, a.errors, a.integrated) for a in v.per_account] == [
+        (A, 1, 1, 0, True), (B, 0, 2, 1, True), (C, 0, 0, 0, False),
+    ]
+    assert v.skipped_regions == [(A, "ap-east-1", "region not enabled")]
+
+
+def test_html_fragment_escapes_aws_text_and_shows_what_was_not_audited():
+    page = html.fragment(view.build(sample_state(), "pytest cis_checks --html=r.html"))
+    assert "<img" not in page
+    assert f"bucket app-logs &lt;img src=x onerror=alert(1)&gt; allows public access" in page
+    assert f"<li><b>{C}</b>: sts:AssumeRole AccessDenied &lt;img src=x onerror=alert(1)&gt;</li>" in page
+    assert "<li><b>111111111111 ap-east-1</b>: region not enabled</li>" in page
+    assert 'data-total="accounts_integrated">2<' in page and "Accounts integrated of 3" in page
+    assert 'data-total="errors">1<' in page and 'data-status="WAIVED">1<' in page
+    # Only the control with a failure has details, and its fix names the bucket.
+    assert page.count('class="cis-detail"') == 1 and 'id="control-2-1-4"' in page
+    assert '<a href="#control-2-1-4">2.1.4</a>' in page and '<a href="#control-1-4">' not in page
+    assert "<code class=\"cis-fix\">aws s3api put-public-access-block --bucket app-logs --public-access" in page
+    assert "<li>Turn on all four public access settings.</li>" in page
+    assert '<code id="cis-command">pytest cis_checks --html=r.html</code>' in page
+
+
+def test_results_table_cells_are_escaped():
+    hostile = finding(BLOCK, A, "FAIL", f"arn:aws:ec2:us-east-1:{A}:security-group/{MARKUP}")
+    assert html.row_cells(hostile) == [
+        '<td class="col-cisControl">2.1.4</td>',
+        f'<td class="col-cisAccount">{A}</td>',
+        '<td class="col-cisRegion">us-east-1</td>',
+        f'<td class="col-cisResource">arn:aws:ec2:us-east-1:{A}:security-group/&lt;img src=x onerror=alert(1)&gt;</td>',
+    ]
+    assert html.row_cells(None) == [f'<td class="col-{key}"></td>' for key, _, _ in html.COLUMNS]
+
+    class Report:
+        nodeid = "cis_checks/test_networking.py::test_5_2[sg-1 </td><script>x()</script>]"
+        when = "setup"
+
+    cells = ['<td class="col-result">Error</td>', f'<td class="col-testId">{Report.nodeid}::setup</td>']
+    html.escape_test_id(cells, Report)
+    assert cells[1] == ('<td class="col-testId">cis_checks/test_networking.py::test_5_2'
+                        '[sg-1 &lt;/td&gt;&lt;script&gt;x()&lt;/script&gt;]::setup</td>')
+
+
+def test_markdown_has_totals_and_the_summary_table():
+    assert markdown.document(sample_state()) == f"""\
+# CIS AWS Foundations Benchmark v2.0.0
+
+Level 2; generated 2026-01-02 03:04:05 UTC; accounts: {A}, {B}, {C}; regions: us-east-1.
+
+| Accounts integrated | Resources scanned | Failed | Passed | Errors | Manual |
+|---:|---:|---:|---:|---:|---:|
+| 2 of 3 | 5 | 1 | 3 | 1 | 1 |
+
+Waived: 1
+
+Accounts not integrated:
+
+- {C}: sts:AssumeRole AccessDenied \\<img src=x onerror=alert\\(1\\)\\>
+
+| Section | Title | Failed | Passed | Errors |
+|---|---|---:|---:|---:|
+| **1** | **Identity and Access Management** | **0** | **2** | **0** |
+| 1.4 | Ensure no 'root' user account access key exists | 0 | 2 | 0 |
+| **2** | **Storage** | **1** | **1** | **1** |
+| 2.1.4 | Ensure that S3 Buckets are configured with 'Block public access \\(bucket settings\\)' | 1 | 1 | 1 |
+| **3** | **Logging** | **0** | **0** | **0** |
+| 3.9 | Ensure VPC flow logging is enabled in all VPCs | 0 | 0 | 0 |
+"""
+
+
+def test_csv_has_one_row_per_finding_and_defuses_formulas(tmp_path):
+    state = sample_state()
+    state.add(finding(ROOT_KEY, C, "FAIL", message="=HYPERLINK(\"http://x\")"))
+    path = tmp_path / "out" / "findings.csv"
+    csv_out.write(state, path)
+    lines = path.read_text().splitlines()
+    assert lines[0] == "control,title,level,account,region,resource,status,message,test_id"
+    assert len(lines) == 1 + len(state.findings)
+    assert lines[3] == (f"1.4,Ensure no 'root' user account access key exists,1,{C},us-east-1,{C},FAIL,"
+                        f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}]")
+
+
+def test_fix_template_takes_the_unit_fields():
+    @dataclass(frozen=True, kw_only=True)
+    class Bucket(Unit):
+        name: str
+
+    bucket = Bucket(account=A, region="eu-west-1", resource="arn:aws:s3:::app-logs", label="bucket/app-logs",
+                    name="app-logs")
+    assert view.fill_fix(BLOCK.fix, bucket).startswith("aws s3api put-public-access-block --bucket app-logs ")
+    assert view.fill_fix("aws x --region {region} --id {missing}", bucket) == "aws x --region eu-west-1 --id {missing}"
+    assert view.fill_fix(None, bucket) == ""
