@@ -17,7 +17,7 @@ from typing import Callable
 
 import pytest
 
-from .evidence.base import UnitSource
+from .evidence.base import Unit, UnitSource
 
 MARKER = "cis"
 
@@ -58,7 +58,9 @@ def unit_of(item):
     callspec = getattr(item, "callspec", None)
     if spec is None or callspec is None:
         return None
-    return callspec.params.get(spec.argname)
+    unit = callspec.params.get(spec.argname)
+    # An empty unit set parametrises with pytest's NOTSET placeholder: no unit at all.
+    return unit if isinstance(unit, Unit) else None
 
 
 def manual(guidance: str) -> None:
