@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+# Not frozen: contextlib assigns ``__traceback__`` to an exception passing through a
+# @contextmanager (pytest's hooks are full of them), which a frozen dataclass refuses,
+# turning every ERROR into "FrozenInstanceError". eq=False keeps identity hashing.
+@dataclass(eq=False)
 class AwsCallError(Exception):
     """An AWS read that failed: the unit it was for cannot be evaluated.
 
