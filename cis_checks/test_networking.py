@@ -1,0 +1,60 @@
+"""Section 5: Networking."""
+from plugin.controls import control
+from plugin.evidence import instances, network
+from plugin.evidence.inventory import Inventory
+from plugin.rules.network import ANY_IPV4, ANY_IPV6, acl_openings, group_openings, imdsv2_only, rule_count
+
+
+@control("5.1", units=network.all_network_acls)
+def test_5_1_network_acl_blocks_admin_ports_from_internet(acl):
+    openings = acl_openings(acl.entries)
+    assert not openings, f"network ACL {acl.display} allows " + ", ".join(o.describe() for o in openings)
+
+
+def _group_message(group, source, openings) -> str:
+    ports = " and ".join(o.describe() for o in openings)
+    return f"security group {group.display} allows {source} to {ports}"
+
+
+@control("5.2", units=network.all_security_groups)
+def test_5_2_security_group_blocks_admin_ports_from_ipv4_internet(group):
+    openings = group_openings(group.inbound, ANY_IPV4)
+    assert not openings, _group_message(group, ANY_IPV4, openings)
+
+
+@control("5.3", units=network.all_security_groups)
+def test_5_3_security_group_blocks_admin_ports_from_ipv6_internet(group):
+    openings = group_openings(group.inbound, ANY_IPV6)
+    assert not openings, _group_message(group, ANY_IPV6, openings)
+
+
+@control("5.4", units=network.default_security_groups)
+def test_5_4_default_security_group_has_no_rules(group):
+    inbound, outbound = rule_count(group.inbound), rule_count(group.outbound)
+    assert inbound == outbound == 0, (
+        f"default security group {group.id} of {group.vpc_id} allows traffic: "
+        f"{_rules(inbound)} inbound, {_rules(outbound)} outbound"
+    )
+
+
+def _rules(count: int) -> str:
+    return f"{count} rule" if count == 1 else f"{count} rules"
+
+
+def _each_account(inv: Inventory):
+    return inv.accounts()
+
+
+@control("5.5", units=_each_account, manual=True)
+def test_5_5_peering_routes_least_access(account):
+    """Manual: whether a peering route is narrow enough is a judgement about intent."""
+
+
+@control("5.6", units=instances.all_instances)
+def test_5_6_instance_requires_imdsv2(instance):
+    options = instance.metadata_options
+    named = instance.id if instance.name == instance.id else f"{instance.id} ({instance.name})"
+    assert imdsv2_only(options), (
+        f"instance {named} accepts IMDSv1 "
+        f"(HttpTokens {options.get('HttpTokens', 'unset')}, endpoint {options.get('HttpEndpoint', 'unset')})"
+    )
