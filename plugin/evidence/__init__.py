@@ -6,9 +6,9 @@ from .base import COLLECTORS  # noqa: F401
 from . import iam  # noqa: F401
 from . import instances  # noqa: F401
 from . import cloudtrail  # noqa: F401
+from . import network  # noqa: F401
 from . import s3  # noqa: F401
 from . import ebs  # noqa: F401
-from . import network  # noqa: F401
 from . import rds  # noqa: F401
 from . import efs  # noqa: F401
 from . import awsconfig  # noqa: F401
