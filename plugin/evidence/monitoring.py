@@ -1,0 +1,289 @@
+"""The monitoring chain of 4.1-4.15: trail -> log group -> metric filter -> alarm -> SNS topic.
+
+A control passes for an account when one chain holds end to end:
+1. a multi-region trail that is logging, records read and write management events, and
+   delivers to a CloudWatch Logs group (the Trail records of ``cloudtrail.py``);
+2. a metric filter on that group whose pattern catches every event the benchmark's does
+   (``rules/filter_pattern.py``);
+3. a CloudWatch alarm on the filter's metric (same name and namespace);
+4. an SNS topic among the alarm's actions;
+5. a confirmed subscription on that topic (not PendingConfirmation).
+A failure names the furthest link any chain reached and what broke there. A read that
+failed only matters when no chain holds: then the control is an ERROR naming that read,
+since the missing evidence might have completed a chain.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from ..aws.errors import AwsCallError
+from ..aws.sessions import GLOBAL_REGION
+from ..rules import filter_pattern
+from ..rules.trail_selectors import READ, WRITE, management_kinds
+from . import cloudtrail
+from .base import Unevaluable, Unit, collector
+
+
+@dataclass(frozen=True)
+class MetricFilter:
+    name: str
+    pattern: str
+    metrics: tuple[tuple[str, str], ...]  # (namespace, metric name) of each transformation
+
+
+@dataclass(frozen=True)
+class Alarm:
+    name: str
+    metrics: tuple[tuple[str, str], ...]  # (namespace, metric name) it watches
+    actions: tuple[str, ...]  # AlarmActions: what happens when it goes to ALARM
+
+    @property
+    def topics(self) -> list[str]:
+        return [arn for arn in self.actions if _arn_part(arn, 2) == "sns"]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    arn: str  # "PendingConfirmation" until the endpoint confirms
+    protocol: str
+    endpoint: str
+
+    @property
+    def confirmed(self) -> bool:
+        return self.arn.startswith("arn:")
+
+
+@dataclass(frozen=True)
+class LogGroupWatch:
+    """What watches one trail log group: its metric filters, their alarms, the alarms' topics."""
+
+    arn: str
+    name: str
+    region: str
+    filters: tuple[MetricFilter, ...] = ()
+    alarms: tuple[Alarm, ...] = ()
+    subscriptions: dict[str, tuple[Subscription, ...]] = field(default_factory=dict)
+    errors: dict[str, AwsCallError] = field(default_factory=dict)  # "filters", "alarms", or a topic ARN
+
+
+def _arn_part(arn: str, index: int) -> str:
+    parts = arn.split(":")
+    return parts[index] if len(parts) > index else ""
+
+
+def log_group_name(arn: str) -> str:
+    """``arn:aws:logs:us-east-1:111:log-group:trail-logs:*`` -> ``trail-logs``."""
+    name = arn.split(":log-group:", 1)[-1]
+    return name[:-2] if name.endswith(":*") else name
+
+
+def _filters(response) -> tuple[MetricFilter, ...]:
+    return tuple(
+        MetricFilter(
+            name=raw.get("filterName", ""),
+            pattern=raw.get("filterPattern", ""),
+            metrics=tuple(
+                (t.get("metricNamespace", ""), t.get("metricName", "")) for t in raw.get("metricTransformations", [])
+            ),
+        )
+        for raw in (response or {}).get("metricFilters", [])
+    )
+
+
+def _alarms(response) -> tuple[Alarm, ...]:
+    found = []
+    for raw in (response or {}).get("MetricAlarms", []):
+        metrics = [(raw.get("Namespace", ""), raw.get("MetricName", ""))]
+        # metric-math alarms name their metrics inside Metrics[].MetricStat
+        for query in raw.get("Metrics", []) or []:
+            metric = (query.get("MetricStat") or {}).get("Metric") or {}
+            metrics.append((metric.get("Namespace", ""), metric.get("MetricName", "")))
+        found.append(Alarm(raw.get("AlarmName", ""), tuple(m for m in metrics if all(m)), tuple(raw.get("AlarmActions", []))))
+    return tuple(found)
+
+
+@collector(regional=True)
+def log_groups(aws, region) -> dict[str, LogGroupWatch]:
+    """Watches of the log groups that trails homed in ``region`` deliver to, by log group ARN.
+
+    Lists trails with the same call as ``cloudtrail.trails`` (the reader makes it once).
+    """
+    described = aws.call("cloudtrail", "DescribeTrails", region=region, includeShadowTrails=False)
+    arns = sorted({
+        raw["CloudWatchLogsLogGroupArn"]
+        for raw in described.get("trailList", [])
+        if raw.get("HomeRegion", region) == region and raw.get("CloudWatchLogsLogGroupArn")
+    })
+    return {arn: _watch(aws, arn) for arn in arns}
+
+
+def _watch(aws, arn: str) -> LogGroupWatch:
+    region, name = _arn_part(arn, 3), log_group_name(arn)
+    errors: dict[str, AwsCallError] = {}
+    filters_read = aws.read("logs", "DescribeMetricFilters", region=region, logGroupName=name)
+    filters = _filters(filters_read.value)
+    if filters_read.error:
+        errors["filters"] = filters_read.error
+    alarms: tuple[Alarm, ...] = ()
+    subscriptions: dict[str, tuple[Subscription, ...]] = {}
+    if filters:
+        alarms_read = aws.read("cloudwatch", "DescribeAlarms", region=region)
+        if alarms_read.error:
+            errors["alarms"] = alarms_read.error
+        watched = {metric for f in filters for metric in f.metrics}
+        alarms = tuple(a for a in _alarms(alarms_read.value) if watched & set(a.metrics))
+        for topic in sorted({t for a in alarms for t in a.topics}):
+            listed = aws.read("sns", "ListSubscriptionsByTopic", region=_arn_part(topic, 3), TopicArn=topic)
+            if listed.error:
+                errors[topic] = listed.error
+            subscriptions[topic] = tuple(
+                Subscription(s.get("SubscriptionArn", ""), s.get("Protocol", ""), s.get("Endpoint", ""))
+                for s in (listed.value or {}).get("Subscriptions", [])
+            )
+    return LogGroupWatch(arn, name, region, filters, alarms, subscriptions, errors)
+
+
+# -- the chain ---------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _benchmark(text: str) -> frozenset:
+    return filter_pattern.parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _account_pattern(text: str) -> frozenset | filter_pattern.PatternError:
+    try:
+        return filter_pattern.parse(text)
+    except filter_pattern.PatternError as error:
+        return error
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoredAccount(Unit):
+    """An account's trails and the watches on their log groups (one unit per account)."""
+
+    trails: tuple[cloudtrail.Trail, ...] = ()
+    watches: dict[str, LogGroupWatch] = field(default_factory=dict)
+    unknown: tuple[AwsCallError, ...] = ()  # listings that failed (a trail or a watch may be missing)
+
+    def first_broken_link(self, control_id: str, patterns: Iterable[str]) -> str | None:
+        """None when a chain holds for the control; else the sentence naming the broken link.
+
+        Raises the first failed read when no chain holds and the missing evidence might
+        have completed one.
+        """
+        unknown = list(self.unknown)
+        candidates, broken = self._delivering_trails(unknown)
+        furthest = (1, broken)
+        benchmarks = [_benchmark(text) for text in patterns]
+        for trail in candidates:
+            watch = self.watches.get(trail.cloudwatch_log_group_arn)
+            if watch is None:  # its region's listing failed: already in ``unknown``
+                continue
+            reached = _chain(control_id, trail, watch, benchmarks, unknown)
+            if reached is None:
+                return None
+            furthest = max(furthest, reached, key=lambda stage: stage[0])
+        if unknown:
+            raise unknown[0]
+        return furthest[1]
+
+    def _delivering_trails(self, unknown: list[AwsCallError]) -> tuple[list[cloudtrail.Trail], str | None]:
+        """Trails meeting link 1, or the sentence naming the part of link 1 no trail meets."""
+        account = self.account
+        multi = sorted((t for t in self.trails if t.multi_region), key=lambda t: t.name)
+        if not multi:
+            return [], f"account {account} has no multi-region CloudTrail trail"
+        logging = []
+        for trail in multi:
+            if trail.is_logging is None and "status" in trail.errors:
+                unknown.append(trail.errors["status"])
+            elif trail.is_logging:
+                logging.append(trail)
+        if not logging:
+            return [], f"no multi-region trail of account {account} is logging"
+        recording = []
+        for trail in logging:
+            if "selectors" in trail.errors:
+                unknown.append(trail.errors["selectors"])
+            elif management_kinds(trail.event_selectors, trail.advanced_event_selectors) >= {READ, WRITE}:
+                recording.append(trail)
+        if not recording:
+            return [], f"no logging multi-region trail of account {account} records both read and write management events"
+        delivering = [t for t in recording if t.cloudwatch_log_group_arn]
+        if not delivering:
+            return [], (
+                f"no logging multi-region trail of account {account} that records all management events "
+                "delivers them to CloudWatch Logs"
+            )
+        return delivering, None
+
+
+def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str] | None:
+    """None if links 2-5 hold on this trail's log group, else (link, sentence)."""
+    if "filters" in watch.errors:
+        unknown.append(watch.errors["filters"])
+    matching, unparsed = [], []
+    for found in sorted(watch.filters, key=lambda f: f.name):
+        parsed = _account_pattern(found.pattern)
+        if isinstance(parsed, filter_pattern.PatternError):
+            unparsed.append(f"the pattern of filter {found.name} could not be parsed ({parsed})")
+        elif any(filter_pattern.covers(parsed, wanted) for wanted in benchmarks):
+            matching.append(found)
+    if not matching:
+        sentence = (
+            f"no metric filter on log group {watch.name} (trail {trail.name}) "
+            f"catches every event of the CIS {control_id} pattern"
+        )
+        return 2, "; ".join([sentence, *unparsed])
+    if "alarms" in watch.errors:
+        unknown.append(watch.errors["alarms"])
+    furthest: tuple[int, str] | None = None
+    for found in matching:
+        alarms = sorted((a for a in watch.alarms if set(found.metrics) & set(a.metrics)), key=lambda a: a.name)
+        if not alarms:
+            namespace, metric = found.metrics[0] if found.metrics else ("", "")
+            stage = (3, f"metric filter {found.name} on log group {watch.name} has no CloudWatch alarm on its metric {namespace}/{metric}")
+        else:
+            stage = _notified(found, alarms, watch, unknown)
+            if stage is None:
+                return None
+        if furthest is None or stage[0] > furthest[0]:
+            furthest = stage
+    return furthest
+
+
+def _notified(found: MetricFilter, alarms: list[Alarm], watch: LogGroupWatch, unknown) -> tuple[int, str] | None:
+    """Links 4 and 5 for the alarms on one filter's metric."""
+    with_topics = [a for a in alarms if a.topics]
+    if not with_topics:
+        names = ", ".join(a.name for a in alarms)
+        return 4, f"no alarm on the metric of filter {found.name} notifies an SNS topic (alarms: {names})"
+    for alarm in with_topics:
+        for topic in alarm.topics:
+            if topic in watch.errors:
+                unknown.append(watch.errors[topic])
+            if any(s.confirmed for s in watch.subscriptions.get(topic, ())):
+                return None
+    first = with_topics[0]
+    return 5, f"SNS topic {first.topics[0]} of alarm {first.name} has no confirmed subscription"
+
+
+def accounts(inv):
+    """Unit source (4.1-4.15): one unit per account, with its trails and their watches."""
+    for unit in inv.accounts():
+        if isinstance(unit, Unevaluable):
+            yield unit
+            continue
+        trails, watches, unknown = [], {}, []
+        for region in inv.estate.account(unit.account).regions:
+            try:
+                trails.extend(inv.collect(cloudtrail.trails, unit.account, region))
+                watches.update(inv.collect(log_groups, unit.account, region))
+            except AwsCallError as error:
+                unknown.append(error)
+        yield MonitoredAccount(
+            account=unit.account, region=GLOBAL_REGION, resource=unit.account, label="account",
+            trails=tuple(trails), watches=watches, unknown=tuple(unknown),
+        )

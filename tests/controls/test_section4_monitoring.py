@@ -1,0 +1,142 @@
+"""Section 4 controls, both sides of each, against in-process moto.
+
+4.1-4.15: the whole chain (trail -> log group -> metric filter -> alarm -> SNS topic ->
+confirmed subscription), each link broken on its own, filters written differently from
+the benchmark, and failed reads that must be errors, never passes. 4.16: Security Hub
+on, off, and unreadable, per account and region.
+"""
+from botocore.exceptions import ClientError
+
+from plugin.aws.errors import iam_action
+from plugin.demo.seed import section4 as seed
+from tests.harness import A, B, C
+
+D, E = "444444444444", "555555555555"
+REGION, OTHER_REGION = "us-east-1", "eu-west-1"
+LOG_GROUP = "cis-monitoring-trail-logs"
+MONITORED = [f"4.{n}" for n in range(1, 16)]
+
+
+class DenyIn:
+    """A plugin for the in-process audit: some operations in one account answer AccessDeniedException."""
+
+    def __init__(self, account: str, *operations: tuple[str, str]):
+        self.account, self.operations = account, set(operations)
+
+    def pytest_cis_configure_session(self, session, account):
+        if account != self.account:
+            return
+        for service, operation in self.operations:
+            session.events.register_last(f"before-call.{service}.{operation}", self._deny(service))
+
+    @staticmethod
+    def _deny(service):
+        def deny(model, **_):
+            error = {"Code": "AccessDeniedException", "Message": f"not authorized to perform {iam_action(service, model.name)}"}
+            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, model.name)
+
+        return deny
+
+
+def denied(account, region, service, operation):
+    action = iam_action(service, operation)
+    return (
+        f"{action} failed in account {account}, region {region}: AccessDeniedException "
+        f"(not authorized to perform {action}); grant {action} to the audit role"
+    )
+
+
+def no_filter(control_id, log_group=LOG_GROUP, trail="cis-monitoring"):
+    return f"no metric filter on log group {log_group} (trail {trail}) catches every event of the CIS {control_id} pattern"
+
+
+def test_4_1_to_4_15_pass_on_a_whole_chain_and_fail_at_each_broken_link(audit, moto):
+    # A: a whole chain for every control, with filters written differently where the seed has variants
+    log_group = seed.trail_into_logs(moto, A, REGION)
+    seed.whole_chains(moto, A, REGION, log_group, MONITORED, seed.topic(moto, A, REGION), variants=True)
+    # B: 4.1-4.7 broken one link each, 4.8-4.15 whole
+    log_group = seed.trail_into_logs(moto, B, REGION)
+    topic = seed.topic(moto, B, REGION)
+    seed.broken_chains(moto, B, REGION, log_group, topic)
+    seed.whole_chains(moto, B, REGION, log_group, MONITORED[7:], topic)
+    # C: only a single-region trail, with whole chains behind it
+    log_group = seed.trail_into_logs(moto, C, REGION, multi_region=False)
+    seed.whole_chains(moto, C, REGION, log_group, MONITORED, seed.topic(moto, C, REGION))
+
+    run = audit(*MONITORED, accounts=[A, B, C])
+
+    # an unparseable filter could have been meant for any control: every link-2 failure names it
+    unparsed = "; the pattern of filter cis-4-3 could not be parsed (it is not a JSON filter pattern ({ ... }))"
+    broken_in_b = {
+        "4.1": no_filter("4.1") + unparsed,
+        "4.2": no_filter("4.2") + unparsed,
+        "4.3": no_filter("4.3") + unparsed,
+        "4.4": f"metric filter cis-4-4 on log group {LOG_GROUP} has no CloudWatch alarm on its metric CISBenchmark/cis-4-4",
+        "4.5": f"metric filter cis-4-5 on log group {LOG_GROUP} has no CloudWatch alarm on its metric CISBenchmark/cis-4-5",
+        "4.6": "no alarm on the metric of filter cis-4-6 notifies an SNS topic (alarms: cis-4-6)",
+        "4.7": f"SNS topic arn:aws:sns:{REGION}:{B}:cis-alarms-unconfirmed of alarm cis-4-7 has no confirmed subscription",
+    }
+    for control_id in MONITORED:
+        found = {f.account: (f.status, f.message) for f in run.of(control_id)}
+        assert found == {
+            A: ("PASS", ""),
+            B: ("FAIL", broken_in_b[control_id]) if control_id in broken_in_b else ("PASS", ""),
+            C: ("FAIL", f"account {C} has no multi-region CloudTrail trail"),
+        }, control_id
+
+
+def test_4_3_fails_at_each_part_of_the_trail_link_and_passes_on_any_whole_chain(audit, moto):
+    seed.trail_into_logs(moto, B, REGION, logging=False)
+    seed.trail_into_logs(moto, C, REGION, read_write="WriteOnly")
+    seed.trail_into_logs(moto, D, REGION, to_logs=False)
+    # E: a first trail with nothing watching its log group, a second one whose chain is whole
+    seed.trail_into_logs(moto, E, REGION, "cis-a-unwatched")
+    log_group = seed.trail_into_logs(moto, E, REGION, "cis-b-watched")
+    seed.whole_chains(moto, E, REGION, log_group, ["4.3"], seed.topic(moto, E, REGION))
+    for account in (B, C, D):
+        seed.whole_chains(moto, account, REGION, LOG_GROUP, ["4.3"], seed.topic(moto, account, REGION))
+
+    run = audit("4.3", accounts=[A, B, C, D, E])
+
+    assert {f.account: (f.status, f.message) for f in run.of("4.3")} == {
+        A: ("FAIL", f"account {A} has no multi-region CloudTrail trail"),
+        B: ("FAIL", f"no multi-region trail of account {B} is logging"),
+        C: ("FAIL", f"no logging multi-region trail of account {C} records both read and write management events"),
+        D: ("FAIL", f"no logging multi-region trail of account {D} that records all management events "
+                    "delivers them to CloudWatch Logs"),
+        E: ("PASS", ""),
+    }
+
+
+def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_region(audit, moto):
+    # A: a whole 4.1 chain; Security Hub on in the first region only
+    log_group = seed.trail_into_logs(moto, A, REGION)
+    seed.whole_chains(moto, A, REGION, log_group, ["4.1"], seed.topic(moto, A, REGION))
+    seed.enable_security_hub(moto, A, REGION)
+    # B: the same chain, but the audit may not read metric filters or the hub
+    log_group = seed.trail_into_logs(moto, B, REGION)
+    seed.whole_chains(moto, B, REGION, log_group, ["4.1"], seed.topic(moto, B, REGION))
+    # C: a whole 4.1 chain whose alarm listing is denied does not pass: the alarm can't be seen
+    log_group = seed.trail_into_logs(moto, C, REGION)
+    seed.whole_chains(moto, C, REGION, log_group, ["4.1"], seed.topic(moto, C, REGION))
+    plugins = [
+        DenyIn(B, ("logs", "DescribeMetricFilters"), ("securityhub", "DescribeHub")),
+        DenyIn(C, ("cloudwatch", "DescribeAlarms")),
+    ]
+
+    run = audit("4.1", "4.16", accounts=[A, B, C], regions=[REGION, OTHER_REGION], plugins=plugins)
+
+    assert {f.account: (f.status, f.message) for f in run.of("4.1")} == {
+        A: ("PASS", ""),
+        B: ("ERROR", denied(B, REGION, "logs", "DescribeMetricFilters")),
+        C: ("ERROR", denied(C, REGION, "cloudwatch", "DescribeAlarms")),
+    }
+    assert {(f.account, f.region): (f.status, f.message) for f in run.of("4.16")} == {
+        (A, REGION): ("PASS", ""),
+        (A, OTHER_REGION): ("FAIL", f"Security Hub is not enabled in account {A}, region {OTHER_REGION}"),
+        (B, REGION): ("ERROR", denied(B, REGION, "securityhub", "DescribeHub")),
+        (B, OTHER_REGION): ("ERROR", denied(B, OTHER_REGION, "securityhub", "DescribeHub")),
+        (C, REGION): ("FAIL", f"Security Hub is not enabled in account {C}, region {REGION}"),
+        (C, OTHER_REGION): ("FAIL", f"Security Hub is not enabled in account {C}, region {OTHER_REGION}"),
+    }
+    assert run.one("4.16", account=A, region=REGION).resource == f"arn:aws:securityhub:{REGION}:{A}:hub/default"
