@@ -14,3 +14,5 @@ from . import efs  # noqa: F401
 from . import awsconfig  # noqa: F401
 from . import kms  # noqa: F401
 from . import flowlogs  # noqa: F401
+from . import monitoring  # noqa: F401
+from . import securityhub  # noqa: F401
