@@ -1,6 +1,37 @@
-"""Section 1: Identity and Access Management."""
+"""Section 1: Identity and Access Management.
+
+Ages (45, 90 days) are measured from the run's clock (``inv.now``, recorded in the
+snapshot) carried on each unit's evidence, never from the wall clock here, so a
+replayed snapshot gives the same verdicts.
+"""
+from plugin import run_options
 from plugin.controls import control
-from plugin.evidence import iam
+from plugin.evidence import accessanalyzer, account_contacts, iam, instances
+from plugin.rules import iam_policy
+
+UNUSED_DAYS = 45
+KEY_ROTATION_DAYS = 90
+MIN_PASSWORD_LENGTH = 14
+PASSWORD_REUSE = 24
+
+
+def _days(since, now) -> int:
+    return (now - since).days
+
+
+@control("1.1", units=lambda inv: inv.accounts(), manual=True)
+def test_1_1_contact_details_current(account):
+    """Manual: the registry's manual_check says what to verify."""
+
+
+@control("1.2", units=account_contacts.accounts, reads=("security_contact",))
+def test_1_2_security_contact_registered(account):
+    assert account.security_contact, f"account {account.account} has no security contact registered"
+
+
+@control("1.3", units=lambda inv: inv.accounts(), manual=True)
+def test_1_3_security_questions_registered(account):
+    """Manual: the registry's manual_check says what to verify."""
 
 
 @control("1.4", units=iam.accounts, reads=("summary",))
@@ -13,3 +44,132 @@ def test_1_4_no_root_access_key(account):
 @control("1.5", units=iam.accounts, reads=("summary",))
 def test_1_5_root_mfa_enabled(account):
     assert account.summary["AccountMFAEnabled"] == 1, f"the root user of account {account.account} has no MFA"
+
+
+@control("1.6", units=iam.accounts, reads=("summary", "virtual_mfa"))
+def test_1_6_root_hardware_mfa(account):
+    assert account.summary["AccountMFAEnabled"] == 1, f"the root user of account {account.account} has no MFA"
+    assert not account.root_virtual_mfa, (
+        f"the root user of account {account.account} uses a virtual MFA device, not a hardware one"
+    )
+
+
+@control("1.7", units=iam.accounts, reads=("root_usage",))
+def test_1_7_root_not_used_recently(account):
+    window = run_options.current().root_use_days
+    last = account.root_usage.last_used
+    if last is not None:
+        ago = _days(last, account.checked_at)
+        assert ago >= window, (
+            f"the root user of account {account.account} was last used on {last:%Y-%m-%d} "
+            f"({ago} days ago, within {window} days)"
+        )
+
+
+@control("1.8", units=iam.accounts, reads=("password_policy",))
+def test_1_8_password_min_length_14(account):
+    policy = account.password_policy
+    assert policy is not None, f"account {account.account} has no IAM password policy"
+    length = policy.get("MinimumPasswordLength", 0)
+    assert length >= MIN_PASSWORD_LENGTH, (
+        f"the password policy of account {account.account} requires {length} characters, fewer than {MIN_PASSWORD_LENGTH}"
+    )
+
+
+@control("1.9", units=iam.accounts, reads=("password_policy",))
+def test_1_9_password_reuse_prevented(account):
+    policy = account.password_policy
+    assert policy is not None, f"account {account.account} has no IAM password policy"
+    remembered = policy.get("PasswordReusePrevention", 0)
+    assert remembered >= PASSWORD_REUSE, (
+        f"the password policy of account {account.account} remembers {remembered} previous passwords, "
+        f"fewer than {PASSWORD_REUSE}"
+    )
+
+
+@control("1.10", units=iam.console_users, reads=("credentials",))
+def test_1_10_mfa_for_console_users(user):
+    assert user.mfa_active, f"IAM user {user.name} has a console password and no MFA device"
+
+
+@control("1.11", units=iam.all_users, reads=("credentials",))
+def test_1_11_no_unused_keys_at_setup(user):
+    if user.password_enabled:
+        unused = [f"access key {k.number}" for k in user.active_keys if k.last_used is None]
+        assert not unused, (
+            f"IAM user {user.name} has a console password and an active {' and '.join(unused)} never used"
+        )
+
+
+@control("1.12", units=iam.all_users, reads=("credentials",))
+def test_1_12_unused_credentials_disabled(user):
+    unused = iam.stale_credentials(user, UNUSED_DAYS)
+    assert not unused, f"IAM user {user.name} has credentials unused for more than {UNUSED_DAYS} days: {'; '.join(unused)}"
+
+
+@control("1.13", units=iam.all_users, reads=("credentials",))
+def test_1_13_one_active_key_per_user(user):
+    count = len(user.active_keys)
+    assert count <= 1, f"IAM user {user.name} has {count} active access keys"
+
+
+@control("1.14", units=iam.active_access_keys)
+def test_1_14_access_keys_rotated(key):
+    assert key.last_rotated is not None, f"access key {key.number} of IAM user {key.user_name} has no rotation date"
+    age = _days(key.last_rotated, key.checked_at)
+    assert age <= KEY_ROTATION_DAYS, (
+        f"access key {key.number} of IAM user {key.user_name} was last rotated {age} days ago "
+        f"(more than {KEY_ROTATION_DAYS})"
+    )
+
+
+@control("1.15", units=iam.all_users, reads=("attachments",))
+def test_1_15_permissions_only_through_groups(user):
+    direct = [f"{name} (managed)" for name in user.attached_policies] + [
+        f"{name} (inline)" for name in user.inline_policies
+    ]
+    assert not direct, f"IAM user {user.name} has policies attached directly: {', '.join(direct)}"
+
+
+@control("1.16", units=iam.policies_in_use, reads=("document",))
+def test_1_16_no_full_admin_policies_attached(policy):
+    assert not iam_policy.allows_full_admin(policy.document), (
+        f"the attached policy {policy.name} (version {policy.default_version}) allows \"*\" actions on \"*\" resources"
+    )
+
+
+@control("1.17", units=iam.accounts, reads=("support_roles",))
+def test_1_17_support_role_exists(account):
+    assert account.support_roles, (
+        f"no IAM role in account {account.account} has the AWSSupportAccess policy attached"
+    )
+
+
+@control("1.18", units=instances.all_instances)
+def test_1_18_instances_use_iam_roles(instance):
+    assert instance.instance_profile_arn, f"EC2 instance {instance.id} ({instance.name}) has no IAM instance profile"
+
+
+@control("1.19", units=iam.certificates)
+def test_1_19_expired_server_certificates_removed(certificate):
+    expires = certificate.expiration
+    assert expires is None or expires > certificate.checked_at, (
+        f"the IAM server certificate {certificate.name} expired on {expires:%Y-%m-%d}"
+    )
+
+
+@control("1.20", units=accessanalyzer.analyzers_by_region)
+def test_1_20_access_analyzer_enabled(region):
+    active = [a for a in region.record if a.status == "ACTIVE"]
+    assert active, f"account {region.account} has no active IAM Access Analyzer in {region.region}"
+
+
+@control("1.21", units=lambda inv: inv.accounts(), manual=True)
+def test_1_21_users_managed_centrally(account):
+    """Manual: the registry's manual_check says what to verify."""
+
+
+@control("1.22", units=iam.accounts, reads=("cloudshell_entities",))
+def test_1_22_cloudshell_full_access_restricted(account):
+    holders = account.cloudshell_entities
+    assert not holders, f"AWSCloudShellFullAccess is attached to {', '.join(holders)} in account {account.account}"

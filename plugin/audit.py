@@ -22,6 +22,7 @@ from .evidence import COLLECTORS
 from .evidence.base import sorted_units
 from .evidence.estate import Estate, discover_estate
 from .evidence.inventory import Inventory
+from . import run_options
 from .options import AuditOptions
 from .registry import SECTION_MARKERS, by_id, controls
 from .report import findings_json, terminal
@@ -36,6 +37,7 @@ class CisAudit:
     def __init__(self, config: pytest.Config, options: AuditOptions):
         self.config = config
         self.options = options
+        run_options.set_current(options)  # thresholds read by controls (1.7)
         self.registry = by_id(options.benchmark)
         self.selected = [c for c in controls(options.benchmark) if c.level <= options.level]
         self.inventory: Inventory | None = None

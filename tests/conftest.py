@@ -39,7 +39,9 @@ def moto(aws_env):
     """An in-process moto estate; ``moto.client(service, account, region)`` seeds it."""
     with mock_aws():
         gaps.reset()
+        gaps.install_in_process()  # moto's gaps (Access Analyzer...) answered here too; nothing leaves
         yield EstateClients()
+    gaps.uninstall_in_process()
     gaps.reset()
 
 

@@ -7,7 +7,14 @@ The demo server routes requests for these services to the filler instead of moto
 """
 from __future__ import annotations
 
+import json
+import re
+import threading
 from typing import Callable, Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import BotoCoreError
 
 
 class Filler(Protocol):
@@ -31,3 +38,144 @@ def reset() -> None:
         reset_state: Callable | None = getattr(filler, "reset", None)
         if reset_state:
             reset_state()
+
+
+# -- Access Analyzer ------------------------------------------------------------
+class AccessAnalyzerFiller:
+    """IAM Access Analyzer, which moto lacks: ListAnalyzers and GetAnalyzer (REST-JSON).
+
+    State is seeded per account and region with :meth:`add`; answers have the real
+    API's shape (``{"analyzers": [...]}``, ISO-8601 ``createdAt``).
+    """
+
+    signing_name = "access-analyzer"
+
+    def __init__(self) -> None:
+        self._analyzers: dict[tuple[str, str], list[dict]] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._analyzers.clear()
+
+    def add(self, account: str, region: str, name: str, *, status: str = "ACTIVE", type: str = "ACCOUNT") -> dict:
+        analyzer = {
+            "arn": f"arn:aws:access-analyzer:{region}:{account}:analyzer/{name}",
+            "name": name,
+            "type": type,
+            "status": status,
+            "createdAt": "2026-01-05T09:30:00Z",
+            "tags": {},
+        }
+        with self._lock:
+            self._analyzers.setdefault((account, region), []).append(analyzer)
+        return analyzer
+
+    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str) -> tuple[int, dict, bytes]:
+        with self._lock:
+            found = [dict(a) for a in self._analyzers.get((account, region), [])]
+        parts = [p for p in path.split("/") if p]
+        if method == "GET" and parts == ["analyzer"]:
+            wanted = parse_qs(query).get("type")
+            listed = [a for a in found if not wanted or a["type"] == wanted[0]]
+            return _json(200, {"analyzers": listed})
+        if method == "GET" and len(parts) == 2 and parts[0] == "analyzer":
+            match = [a for a in found if a["name"] == unquote(parts[1])]
+            if match:
+                return _json(200, {"analyzer": match[0]})
+            return _json_error(404, "ResourceNotFoundException", f"Analyzer {unquote(parts[1])} not found")
+        return _json_error(400, "ValidationException", f"the demo's Access Analyzer answers only ListAnalyzers and GetAnalyzer, not {method} {path}")
+
+
+def _json(status: int, payload: dict) -> tuple[int, dict, bytes]:
+    return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+
+
+def _json_error(status: int, code: str, message: str) -> tuple[int, dict, bytes]:
+    headers = {"Content-Type": "application/json", "x-amzn-ErrorType": code}
+    return status, headers, json.dumps({"message": message}).encode()
+
+
+access_analyzer = register(AccessAnalyzerFiller())
+
+
+# -- the same fillers inside mock_aws (our tests) ------------------------------------------
+_SIGNATURE = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+class UnansweredRequest(BotoCoreError):
+    """A request neither moto nor a filler answered, stopped before it leaves the machine."""
+
+    fmt = "no moto backend or demo filler answers {url}: the request was not sent"
+
+
+class _InProcess:
+    enabled = False
+
+
+def _signature(request) -> tuple[str, str, str] | None:
+    header = request.headers.get("Authorization", "")
+    header = header.decode() if isinstance(header, bytes) else header
+    match = _SIGNATURE.search(header)
+    return match.groups() if match else None  # (access key, region, signing name)
+
+
+def _filler_answer(request):
+    """The filler's answer when ``request`` is for a service a filler serves, else None."""
+    signed = _signature(request)
+    if signed is None or signed[2] not in FILLERS:
+        return None
+    from moto.core.botocore_stubber import MockRawResponse
+    from moto.iam.models import get_account_id_from
+
+    access_key, region, service = signed
+    url = urlsplit(request.url)
+    body = request.body or b""
+    body = body.encode() if isinstance(body, str) else body
+    status, headers, payload = FILLERS[service].handle(
+        request.method, url.path, url.query, body, get_account_id_from(access_key), region
+    )
+    return AWSResponse(request.url, status, headers, MockRawResponse(payload))
+
+
+class _MotoWithFillers:
+    """Stands in moto's place on botocore's ``before-send`` event while our tests run.
+
+    botocore calls every ``before-send`` handler and keeps the first answer, so a guard
+    registered after moto could not tell whether moto answered. This one wraps moto's
+    handler instead: fillers first, then moto, and a request neither answers is refused
+    before it leaves the machine (only 127.0.0.1 / localhost may be reached).
+    """
+
+    def __init__(self, moto_stubber):
+        self.moto_stubber = moto_stubber
+
+    def __call__(self, event_name: str, request, **kwargs):
+        if not _InProcess.enabled:
+            return self.moto_stubber(event_name, request, **kwargs)
+        answer = _filler_answer(request)
+        if answer is None:
+            answer = self.moto_stubber(event_name, request, **kwargs)
+        if answer is None and urlsplit(request.url).hostname not in _LOCAL_HOSTS:
+            raise UnansweredRequest(url=request.url)
+        return answer
+
+
+def install_in_process() -> None:
+    """Serve the fillers to in-process clients under mock_aws, and refuse what nobody answers.
+
+    moto answers in-process requests from botocore's BUILTIN_HANDLERS; its entry is
+    wrapped once (idempotent). Sessions created afterwards get the wrapper.
+    """
+    from botocore.handlers import BUILTIN_HANDLERS
+    from moto.core.models import botocore_stubber
+
+    for index, entry in enumerate(BUILTIN_HANDLERS):
+        if entry[1] is botocore_stubber:
+            BUILTIN_HANDLERS[index] = (entry[0], _MotoWithFillers(botocore_stubber), *entry[2:])
+    _InProcess.enabled = True
+
+
+def uninstall_in_process() -> None:
+    _InProcess.enabled = False

@@ -4,6 +4,8 @@ Each section's owner adds its modules here (one import line each).
 """
 from .base import COLLECTORS  # noqa: F401
 from . import iam  # noqa: F401
+from . import accessanalyzer  # noqa: F401
+from . import account_contacts  # noqa: F401
 from . import instances  # noqa: F401
 from . import cloudtrail  # noqa: F401
 from . import network  # noqa: F401
