@@ -22,6 +22,8 @@ from .evidence import COLLECTORS
 from .evidence.base import sorted_units
 from .evidence.estate import Estate, discover_estate
 from .evidence.inventory import Inventory
+from .gating import organizations, selection
+from .gating.gate import Gate, run_date
 from . import run_options
 from .options import AuditOptions
 from .registry import SECTION_MARKERS, by_id, controls
@@ -39,7 +41,8 @@ class CisAudit:
         self.options = options
         run_options.set_current(options)  # thresholds read by controls (1.7)
         self.registry = by_id(options.benchmark)
-        self.selected = [c for c in controls(options.benchmark) if c.level <= options.level]
+        self.selected = self._select(options)
+        self.gate = Gate(options.gating)
         self.inventory: Inventory | None = None
         self.reader: AwsReader | None = None
         self.state = SummaryState(options.benchmark, self.selected, level=options.level)
@@ -81,12 +84,17 @@ class CisAudit:
         self.reader = AwsReader(sessions)
         try:
             caller = sessions.caller_account()  # proves the base credentials work, once
-            accounts = list(opts.accounts) if opts.accounts else [caller]
+            accounts = self.gate.audited_accounts(  # --aws-accounts all, --cis-shard
+                list(opts.accounts) if opts.accounts else [caller],
+                lambda exclude: organizations.list_accounts(self.reader, caller, exclude),
+            )
         except botocore.exceptions.NoCredentialsError:
             raise pytest.UsageError(
                 "no AWS credentials found: configure them (aws configure, AWS_PROFILE or --aws-profile), "
                 "or try the embedded demo with --aws-demo"
             ) from None
+        except organizations.OrganizationsError as exc:
+            raise pytest.UsageError(str(exc)) from None
         except botocore.exceptions.ProfileNotFound as exc:
             raise pytest.UsageError(f"--aws-profile: {exc}") from None
         except botocore.exceptions.ConfigParseError as exc:
@@ -135,6 +143,16 @@ class CisAudit:
         return any(c.id == control_id for c in self.selected)
 
     @pytest.hookimpl(tryfirst=True)
+    @staticmethod
+    def _select(options: AuditOptions) -> list:
+        """--cis-level and --cis-controls, applied before parametrisation."""
+        every = controls(options.benchmark)
+        try:
+            selection.check_patterns(options.gating.controls, [c.id for c in every], options.benchmark)
+        except selection.SelectionError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        return selection.select(every, options.level, options.gating.controls)
+
     def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
         keep, drop = [], []
         for item in items:
@@ -173,7 +191,9 @@ class CisAudit:
         if spec is not None and unit is not None:
             decided = outcomes.classify(report, call)
             if decided is not None:
-                report.user_properties.extend(outcomes.properties(self.registry[spec.id], unit, *decided))
+                found = outcomes.properties(self.registry[spec.id], unit, *decided)
+                # A waived or known failure becomes a non-strict xfail here, where the test ran.
+                report.user_properties.extend(self.gate.apply(report, found, run_date(self.inventory.estate.started)))
         return report
 
     @pytest.hookimpl(tryfirst=True)
@@ -188,14 +208,12 @@ class CisAudit:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not is_controller(self.config):
+        if finding and finding["status"] in (outcomes.WAIVED, outcomes.KNOWN):
+            return "xfailed", "x", finding["status"]
             return
         finding = outcomes.finding_of(report)
         if finding is None:
             return
-        if finding["status"] == outcomes.FAIL:
-            changed = self.config.hook.pytest_cis_finding_status(finding=finding)
-            if changed:
-                finding["status"] = changed
         self.state.add(finding)
 
     # -- reports ------------------------------------------------------------
@@ -206,6 +224,7 @@ class CisAudit:
         if self.options.snapshot_out:
             self._write_snapshot(self.options.snapshot_out)
         if self._worker_snapshot:
+        self.gate.conclude(self.state, run_date(self.inventory.estate.started))
             self._worker_snapshot.unlink(missing_ok=True)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:

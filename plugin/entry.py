@@ -9,6 +9,7 @@ import cis_checks
 
 from . import hookspecs, options
 from .audit import NAME, CisAudit
+from .gating.plugin import NAME as GATING, GatingPlugin
 from .demo.run import start_demo
 from .report import plugin as reports
 from .roles import is_controller
@@ -54,6 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.tbstyle = "no"
     if parsed.demo and is_controller(config):
         parsed = start_demo(config, parsed)
-    config.pluginmanager.register(CisAudit(config, parsed), NAME)
+    audit = CisAudit(config, parsed)
+    config.pluginmanager.register(audit, NAME)
+    config.pluginmanager.register(GatingPlugin(config, audit), GATING)
     reports.default_html(config)
     config.pluginmanager.register(reports.CisReports(config), reports.NAME)

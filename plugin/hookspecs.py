@@ -9,10 +9,3 @@ def pytest_cis_configure_session(session, account: str) -> None:
     """Called for every boto3 session the audit opens (``account`` is "base" for the
     caller's own credentials). Use it to register botocore event handlers, e.g. to
     add request logging, or (in our tests) to inject faults."""
-
-
-@pytest.hookspec(firstresult=True)
-def pytest_cis_finding_status(finding) -> str | None:
-    """Return a new status for a FAIL finding (e.g. WAIVED or KNOWN), or None.
-
-    Called on the process that writes the report (the xdist controller)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from .gating import options as gating_options
 from .registry import BENCHMARKS, DEFAULT_BENCHMARK
 
 GROUP = "cis-aws"
@@ -23,7 +24,7 @@ DEFAULT_JSON = "reports/cis-findings.json"
 def addoptions(parser: pytest.Parser) -> None:
     group = parser.getgroup(GROUP, "CIS AWS Foundations Benchmark audit")
     group.addoption("--aws-accounts", metavar="IDS", default=None,
-                    help="comma-separated 12-digit account ids to audit (default: the account of the current credentials)")
+                    help="comma-separated 12-digit account ids to audit, or 'all': the organisation's active accounts (default: the account of the current credentials)")
     group.addoption("--aws-role-name", metavar="NAME", default=DEFAULT_ROLE,
                     help=f"role assumed in each audited account; the caller's own account is used directly (default: {DEFAULT_ROLE})")
     group.addoption("--aws-external-id", metavar="ID", default=None,
@@ -54,6 +55,7 @@ def addoptions(parser: pytest.Parser) -> None:
                     help="also write the totals and compliance summary as Markdown (CI logs, pull-request comments) to PATH")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
                     help="control 1.7 fails when the root user was used within this many days (default: 90)")
+    gating_options.addoptions(group)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class AuditOptions:
     level: int
     json_path: Path
     root_use_days: int
+    gating: gating_options.GatingOptions = gating_options.GatingOptions()
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -90,6 +93,8 @@ def known_regions() -> frozenset[str]:
 
 
 def parse_accounts(value: str | None) -> tuple[str, ...] | None:
+    if gating_options.is_all(value):
+        return None  # discovered from Organizations (gating.all_accounts)
     accounts = _split(value)
     if accounts is None:
         return None
@@ -146,4 +151,5 @@ def parse(config: pytest.Config) -> AuditOptions:
         level=int(level),
         json_path=Path(get("cis_json")),
         root_use_days=get("cis_root_use_days"),
+        gating=gating_options.parse(config),
     )

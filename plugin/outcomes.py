@@ -14,6 +14,9 @@ from .evidence.base import Unevaluable, Unit
 from .registry import Control
 
 PASS, FAIL, ERROR, MANUAL = "PASS", "FAIL", "ERROR", "MANUAL"
+# A FAIL accepted by a waiver (--cis-waivers) or already in the baseline (--cis-baseline):
+# reported as a non-strict xfail, so it does not fail the run (plugin/gating/gate.py).
+WAIVED, KNOWN = "WAIVED", "KNOWN"
 PREFIX = "cis_"
 FIELDS = ("control", "title", "level", "section", "account", "region", "resource", "label", "status", "message")
 

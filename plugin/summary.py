@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .evidence.estate import Estate
-from .outcomes import ERROR, FAIL, MANUAL, PASS
+from .outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED
 from .registry import BENCHMARKS, Control
 
 # Statuses that count as a scanned resource, and on which side.
@@ -35,6 +35,14 @@ class ControlCounts:
     def manual(self) -> int:
         return self.counts[MANUAL]
 
+    @property
+    def waived(self) -> int:
+        return self.counts[WAIVED]
+
+    @property
+    def known(self) -> int:
+        return self.counts[KNOWN]
+
 
 @dataclass
 class Totals:
@@ -46,6 +54,9 @@ class Totals:
     errors: int
     manual: int
     by_status: dict[str, int]
+    # Failing resources accepted by a waiver, or already failing in the baseline (not in `failed`).
+    waived: int = 0
+    known: int = 0
 
 
 class SummaryState:
@@ -60,6 +71,9 @@ class SummaryState:
         # Logical AWS calls, distinct calls and API requests of the live run (0 on replay).
         self.aws_calls: dict[str, int] = {"calls": 0, "distinct": 0, "requests": 0}
         self.generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        # Waivers, baseline (new/known/fixed), selection, Organizations, shard: a
+        # plugin.gating.report.GatingReport, set at the end of the run (None before).
+        self.gating = None
 
     @property
     def benchmark_name(self) -> str:
@@ -96,10 +110,12 @@ class SummaryState:
         return Totals(
             accounts_integrated=sum(1 for a in accounts if a.integrated),
             accounts_total=len(accounts),
-            resources_scanned=failed + passed,
+            resources_scanned=failed + passed + by_status[WAIVED] + by_status[KNOWN],
             failed=failed,
             passed=passed,
             errors=by_status[ERROR],
             manual=by_status[MANUAL],
             by_status=dict(sorted(by_status.items())),
+            waived=by_status[WAIVED],
+            known=by_status[KNOWN],
         )

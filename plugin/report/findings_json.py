@@ -10,6 +10,18 @@ from ..summary import SummaryState
 FINDING_FIELDS = ("control", "title", "level", "account", "region", "resource", "status", "message")
 
 
+def waiver_of(finding: dict[str, str]) -> dict | None:
+    """The waiver that made a finding WAIVED (reason, owner, expiry), else None."""
+    if not finding.get("waiver"):
+        return None
+    return {
+        "id": finding["waiver"],
+        "reason": finding.get("waiver_reason", ""),
+        "owner": finding.get("waiver_owner", ""),
+        "expires": finding.get("waiver_expires", ""),
+    }
+
+
 def document(state: SummaryState) -> dict:
     estate = state.estate
     return {
@@ -27,10 +39,13 @@ def document(state: SummaryState) -> dict:
             }
             for a in (estate.accounts if estate else [])
         ],
+        "controls": [c.id for c in state.controls],  # the controls this run selected
         "totals": asdict(state.totals()),
+        "gating": state.gating.to_dict() if state.gating else None,
         "aws_calls": state.aws_calls,
         "findings": [
-            {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"]}
+            {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
+             "waiver": waiver_of(f)}
             for f in state.sorted_findings()
         ],
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 
+from ..gating.report import GatingReport
 from ..summary import SummaryState
 
 
@@ -13,8 +14,10 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
         f"{state.benchmark_name}, level {state.level}",
         f"Accounts integrated: {totals.accounts_integrated} of {totals.accounts_total}   "
         f"Resources scanned: {totals.resources_scanned}   Failed: {totals.failed}   Passed: {totals.passed}   "
-        f"Errors: {totals.errors}   Manual: {totals.manual}",
+        f"Errors: {totals.errors}   Manual: {totals.manual}"
+        + (f"   Waived: {totals.waived}   Known: {totals.known}" if totals.waived or totals.known else ""),
     ]
+    out += gating_lines(state.gating)
     if state.estate:
         for account in state.estate.accounts:
             if not account.integrated:
@@ -23,7 +26,8 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
                 out.append(f"  region skipped: {account.id} {region}: {reason}")
     rows = state.per_control()
     show_errors = any(r.errors for r in rows)
-    numbers = ["Failed", "Passed"] + (["Errors"] if show_errors else [])
+    show_accepted = any(r.waived or r.known for r in rows)
+    numbers = ["Failed", "Passed"] + (["Errors"] if show_errors else []) + (["Waived", "Known"] if show_accepted else [])
     title_width = max(20, width - 8 - 9 * len(numbers))
     header = f"{'Section':<8}{'Title':<{title_width}}" + "".join(f"{n:>9}" for n in numbers)
     out += ["", header, "-" * len(header)]
@@ -35,6 +39,36 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
         title = row.control.title
         if len(title) > title_width - 1:
             title = title[: title_width - 4] + "..."
-        values = [row.failed, row.passed] + ([row.errors] if show_errors else [])
+        values = ([row.failed, row.passed] + ([row.errors] if show_errors else [])
+                  + ([row.waived, row.known] if show_accepted else []))
         out.append(f"{row.control.id:<8}{title:<{title_width}}" + "".join(f"{v:>9}" for v in values))
     return out
+
+
+def gating_lines(gating: GatingReport | None) -> list[str]:
+    """Baseline counts, waivers that no longer apply or matched nothing, what was left out."""
+    if gating is None:
+        return []
+    out = []
+    if gating.shard:
+        out.append(f"Shard {gating.shard}: merge the shards' findings files with cis-merge")
+    if gating.baseline:
+        out.append(f"Against the baseline {gating.baseline}: New: {gating.new}   Known: {gating.known}   Fixed: {gating.fixed}")
+    for waiver in gating.waivers_expired:
+        out.append(f"  waiver expired, no longer applied: {_waiver(waiver)}")
+    for waiver in gating.waivers_stale:
+        out.append(f"  waiver stale, matched no failure: {_waiver(waiver)}")
+    if gating.not_selected:
+        out.append(f"  not selected (--cis-level, --cis-controls): {', '.join(gating.not_selected)}")
+    if gating.deselected:
+        out.append(f"  deselected (-k, -m): {', '.join(gating.deselected)}")
+    if gating.accounts_excluded:
+        out.append(f"  accounts excluded (--aws-exclude-accounts): {', '.join(gating.accounts_excluded)}")
+    for account, status in gating.accounts_skipped.items():
+        out.append(f"  account skipped: {account} is {status} in the organisation")
+    return out
+
+
+def _waiver(waiver: dict) -> str:
+    return (f"{waiver['id']} control {waiver['control']} account {waiver['account']} region {waiver['region']} "
+            f"resource {waiver['resource']} (owner {waiver['owner']}, expires {waiver['expires']})")

@@ -1,0 +1,143 @@
+"""``cis-merge FILE...``: one findings file, terminal summary and HTML report from shards.
+
+Each CI job of a matrix runs ``pytest cis_checks --cis-shard K/N`` over a disjoint share
+of the accounts and keeps its findings file; this command combines them. The totals
+come from the same SummaryState a single run builds, so they equal a run over every
+account. Exit status as a run's: 0, or 1 when a finding failed or errored.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html as html_text
+import json
+import sys
+from pathlib import Path
+
+from .evidence.estate import AccountInfo, Estate
+from .gating import exit_status
+from .gating.report import GatingReport
+from .options import DEFAULT_JSON
+from .registry import BENCHMARKS, controls as benchmark_controls
+from .report import findings_json, terminal
+from .summary import SummaryState
+
+DEFAULT_HTML = "reports/report.html"
+USAGE_ERROR = 4  # as pytest's usage error
+
+
+class MergeError(ValueError):
+    pass
+
+
+def finding_from_json(entry: dict) -> dict[str, str]:
+    """A finding as the summary state holds it (the inverse of findings_json.document)."""
+    finding = {name: str(entry.get(name, "")) for name in findings_json.FINDING_FIELDS}
+    finding["test_id"] = entry["test_id"]
+    # The unit id in the test id is "<account>-<region>-<label>"; the label orders findings.
+    unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
+    finding["label"] = unit.removeprefix(f"{entry['account']}-{entry['region']}-")
+    waiver = entry.get("waiver")
+    if waiver:
+        finding.update(waiver=waiver["id"], waiver_reason=waiver["reason"],
+                       waiver_owner=waiver["owner"], waiver_expires=waiver["expires"])
+    return finding
+
+
+def _load(path: Path) -> dict:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MergeError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise MergeError(f"{path} is not JSON ({exc})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
+        raise MergeError(f"{path} is not a findings file (no 'findings' list)")
+    return document
+
+
+def merge(paths: list[Path]) -> SummaryState:
+    documents = [(path, _load(path)) for path in paths]
+    first_path, first = documents[0]
+    benchmark, level = first.get("benchmark_version"), first.get("level")
+    if benchmark not in BENCHMARKS:
+        raise MergeError(f"{first_path}: unknown benchmark version {benchmark!r}")
+    owner: dict[str, Path] = {}
+    accounts: list[AccountInfo] = []
+    selected: set[str] = set()
+    for path, document in documents:
+        if (document.get("benchmark_version"), document.get("level")) != (benchmark, level):
+            raise MergeError(f"{path} audits benchmark {document.get('benchmark_version')} level "
+                             f"{document.get('level')}, {first_path} benchmark {benchmark} level {level}")
+        for account in document.get("accounts", []):
+            if account["id"] in owner:
+                # Overlapping shards would count the account twice.
+                raise MergeError(f"account {account['id']} is in both {owner[account['id']]} and {path}")
+            owner[account["id"]] = path
+            accounts.append(AccountInfo(**account))
+        selected.update(document.get("controls") or [c.id for c in benchmark_controls(benchmark) if c.level <= level])
+    started = min(dt.datetime.fromisoformat(d["generated"].replace("Z", "+00:00")) for _, d in documents)
+    state = SummaryState(
+        benchmark,
+        [c for c in benchmark_controls(benchmark) if c.id in selected],
+        Estate(sorted(accounts, key=lambda a: a.id), started),
+        level=level,
+    )
+    for _, document in documents:
+        for entry in document["findings"]:
+            state.add(finding_from_json(entry))
+    state.aws_calls = {
+        name: sum(d.get("aws_calls", {}).get(name, 0) for _, d in documents) for name in ("calls", "distinct", "requests")
+    }
+    parts = [GatingReport.from_dict(d["gating"]) for _, d in documents if d.get("gating")]
+    if parts:
+        state.gating = GatingReport.merge(parts, state.findings)
+    return state
+
+
+def write_html(state: SummaryState, path: Path, command: str) -> bool:
+    """The report engineer's compliance report (plugin/report/html.py) as a page of its own.
+
+    A run puts it inside pytest-html's page; a merge has no test results, so the
+    fragment stands alone. False when that renderer is not available.
+    """
+    try:
+        from .report import html, view
+    except ImportError:
+        return False
+    built = view.build(state, command)
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html_text.escape(built.title)}</title></head>\n<body>\n{html.fragment(built)}\n</body></html>\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="cis-merge", description="Merge the findings files of sharded runs (--cis-shard K/N) into one report."
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="findings files (--cis-json) of the shards")
+    parser.add_argument("--json", type=Path, default=Path(DEFAULT_JSON), help=f"merged findings file (default: {DEFAULT_JSON})")
+    parser.add_argument("--html", type=Path, default=Path(DEFAULT_HTML), help=f"merged HTML report (default: {DEFAULT_HTML})")
+    parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
+                        help="failure (default): exit 1 on any FAIL or ERROR; error: exit 1 on ERROR only")
+    args = parser.parse_args(argv)
+    try:
+        state = merge(args.files)
+    except MergeError as exc:
+        print(f"cis-merge: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    findings_json.write(state, args.json)
+    for line in terminal.lines(state):
+        print(line)
+    command = " ".join(["cis-merge", *map(str, args.files)])
+    written = write_html(state, args.html, command)
+    print(f"findings: {args.json}" + (f"; report: {args.html}" if written else ""))
+    return int(exit_status.decide(0, [f["status"] for f in state.findings], args.fail_on, 0))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
