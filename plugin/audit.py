@@ -139,10 +139,6 @@ class CisAudit:
         units = sorted_units(spec.units(self.inventory)) if self._selected(spec.id) else []
         metafunc.parametrize(spec.argname, units, ids=[u.test_id for u in units])
 
-    def _selected(self, control_id: str) -> bool:
-        return any(c.id == control_id for c in self.selected)
-
-    @pytest.hookimpl(tryfirst=True)
     @staticmethod
     def _select(options: AuditOptions) -> list:
         """--cis-level and --cis-controls, applied before parametrisation."""
@@ -153,6 +149,10 @@ class CisAudit:
             raise pytest.UsageError(str(exc)) from None
         return selection.select(every, options.level, options.gating.controls)
 
+    def _selected(self, control_id: str) -> bool:
+        return any(c.id == control_id for c in self.selected)
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
         keep, drop = [], []
         for item in items:
@@ -204,12 +204,12 @@ class CisAudit:
             return "error", "E", "ERROR"
         if finding and finding["status"] == outcomes.MANUAL:
             return "skipped", "M", "MANUAL"
+        if finding and finding["status"] in (outcomes.WAIVED, outcomes.KNOWN):
+            return "xfailed", "x", finding["status"]
         return None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not is_controller(self.config):
-        if finding and finding["status"] in (outcomes.WAIVED, outcomes.KNOWN):
-            return "xfailed", "x", finding["status"]
             return
         finding = outcomes.finding_of(report)
         if finding is None:
@@ -220,11 +220,11 @@ class CisAudit:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
         if not is_controller(self.config) or self.inventory is None:
             return
+        self.gate.conclude(self.state, run_date(self.inventory.estate.started))
         findings_json.write(self.state, self.options.json_path)
         if self.options.snapshot_out:
             self._write_snapshot(self.options.snapshot_out)
         if self._worker_snapshot:
-        self.gate.conclude(self.state, run_date(self.inventory.estate.started))
             self._worker_snapshot.unlink(missing_ok=True)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
