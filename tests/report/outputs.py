@@ -65,3 +65,7 @@ def junit_properties(path: Path) -> dict[str, dict[str, str]]:
         case.get("name"): {p.get("name"): p.get("value") for p in case.iter("property")}
         for case in root.iter("testcase")
     }
+
+
+def json_findings(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["findings"]
