@@ -147,9 +147,9 @@ def test_5_2_and_5_3_open_admin_ports_per_address_family(audit, moto):
     assert {f.message for f in run.of("5.2", status="PASS") + run.of("5.3", status="PASS")} == {""}
 
 
-# -- 5.4 ----------------------------------------------------------------------
+# -- 5.4 and 5.5 ---------------------------------------------------------------
 
-def test_5_4_default_group_of_each_vpc_must_be_empty(audit, moto):
+def test_5_4_default_group_of_each_vpc_must_be_empty_and_5_5_is_manual_per_account(audit, moto):
     ec2 = moto.client("ec2", A, REGION)
     untouched_vpc = default_vpc(ec2)  # moto's default group: allow-all outbound only
     as_created_vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
@@ -160,27 +160,26 @@ def test_5_4_default_group_of_each_vpc_must_be_empty(audit, moto):
     outbound = ec2.describe_security_groups(GroupIds=[emptied])["SecurityGroups"][0]["IpPermissionsEgress"]
     ec2.revoke_security_group_egress(GroupId=emptied, IpPermissions=outbound)
     group(ec2, emptied_vpc, "app", tcp(443, 443, ipv4=["10.0.0.0/8"]))  # not a default group: no 5.4 unit
+    other = moto.client("ec2", B, REGION)
+    other_vpc = default_vpc(other)
+    other_group = default_group(other, other_vpc)
 
-    run = audit("5.4", accounts=[A])
+    run = audit("5.4", "5.5", accounts=[A, B])
 
     assert run.statuses("5.4") == {
         f"{A}-{REGION}-security-group/{untouched}": "FAIL",
         f"{A}-{REGION}-security-group/{as_created}": "FAIL",
         f"{A}-{REGION}-security-group/{emptied}": "PASS",
+        f"{B}-{REGION}-security-group/{other_group}": "FAIL",
     }
     by_resource = {f.resource.rsplit("/", 1)[1]: f.message for f in run.of("5.4")}
     assert by_resource == {
         untouched: f"default security group {untouched} of {untouched_vpc} allows traffic: 0 rules inbound, 1 rule outbound",
         as_created: f"default security group {as_created} of {as_created_vpc} allows traffic: 1 rule inbound, 1 rule outbound",
         emptied: "",
+        other_group: f"default security group {other_group} of {other_vpc} allows traffic: 0 rules inbound, 1 rule outbound",
     }
-
-
-# -- 5.5 ----------------------------------------------------------------------
-
-def test_5_5_peering_routes_are_a_manual_check_per_account(audit, moto):
-    moto.client("ec2", B, REGION)
-    run = audit("5.5", accounts=[A, B])
+    # 5.5: whether a peering route is narrow enough is a judgement: one manual check per account.
     assert run.statuses("5.5") == {f"{A}-global-account": "MANUAL", f"{B}-global-account": "MANUAL"}
     guidance = by_id()["5.5"].manual_check
     assert guidance.startswith("in each region, list the route tables with a route to a VPC peering connection")
