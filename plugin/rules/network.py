@@ -97,13 +97,18 @@ def group_openings(permissions: Iterable[Rule], source: str) -> list[Opening]:
 
 
 def rule_count(permissions: Iterable[Rule]) -> int:
-    """How many rules a list of permissions holds: one per source (CIDR, group or prefix list)."""
+    """How many rules a list of permissions holds: one per source (CIDR, group or prefix list).
+
+    A permission listed without any source still counts as one rule, so an odd
+    answer can never make a default group look empty.
+    """
     total = 0
     for permission in permissions:
-        total += sum(
+        sources = sum(
             len(permission.get(key, []))
             for key in ("IpRanges", "Ipv6Ranges", "UserIdGroupPairs", "PrefixListIds")
         )
+        total += max(1, sources)
     return total
 
 

@@ -101,6 +101,10 @@ def test_rule_count_counts_each_source():
     assert (rule_count(permissions), rule_count([])) == (4, 0)
 
 
+def test_rule_count_never_reads_a_listed_permission_as_none():
+    assert rule_count([{"IpProtocol": "-1", "IpRanges": [], "UserIdGroupPairs": []}]) == 1
+
+
 # -- network ACLs (5.1) -----------------------------------------------------
 
 def test_acl_default_allow_all_opens_both_ports_over_tcp_and_udp():
