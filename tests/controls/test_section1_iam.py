@@ -131,3 +131,141 @@ def test_1_1_to_1_9_1_17_1_21_1_22_account_controls(audit, moto):
 
     assert outcome("1.22", A) == ("FAIL", f"AWSCloudShellFullAccess is attached to user/dev, role/ops in account {A}")
     assert outcome("1.22", B) == outcome("1.22", C) == ("PASS", "")
+
+
+# -- IAM users and their credentials: 1.10-1.15 ------------------------------------------
+def seed_users(moto):
+    """alice does everything right; bob is a forgotten console user; carol is a key-only user."""
+    iam = moto.client("iam", A)
+    iam.create_group(GroupName="developers")
+    for name in ("alice", "bob", "carol"):
+        iam.create_user(UserName=name)
+    iam.add_user_to_group(GroupName="developers", UserName="alice")
+
+    iam.create_login_profile(UserName="alice", Password="Correct-Horse-1")
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
+    iam.enable_mfa_device(UserName="alice", SerialNumber=device, AuthenticationCode1="123456",
+                          AuthenticationCode2="654321")
+    iam.create_access_key(UserName="alice")
+    iam_state.set_user_dates(A, "alice", created=days_ago(10), password_last_used=days_ago(1))
+    iam_state.set_key_dates(A, "alice", 1, created=days_ago(10), last_used=days_ago(5))
+
+    iam.create_login_profile(UserName="bob", Password="Tr0ub4dor&3")
+    iam.create_access_key(UserName="bob")
+    policy = iam.create_policy(PolicyName="bob-extras", PolicyDocument=json.dumps(S3_READ))["Policy"]["Arn"]
+    iam.attach_user_policy(UserName="bob", PolicyArn=policy)
+    iam.put_user_policy(UserName="bob", PolicyName="bob-inline", PolicyDocument=json.dumps(S3_READ))
+    iam_state.set_user_dates(A, "bob", created=days_ago(100))
+    iam_state.set_key_dates(A, "bob", 1, created=days_ago(100))
+
+    iam.create_access_key(UserName="carol")
+    iam.create_access_key(UserName="carol")
+    iam_state.set_user_dates(A, "carol", created=days_ago(120))
+    iam_state.set_key_dates(A, "carol", 1, created=days_ago(30), last_used=days_ago(2))
+    iam_state.set_key_dates(A, "carol", 2, created=days_ago(80), last_used=days_ago(50))
+
+
+def test_1_10_to_1_15_user_credentials_and_permissions(audit, moto):
+    seed_users(moto)
+    run = audit("1.10", "1.11", "1.12", "1.13", "1.14", "1.15", accounts=[A])
+
+    def outcome(control, label):
+        found = [f for f in run.of(control) if f.test_id.endswith(f"[{A}-global-user/{label}]")]
+        assert len(found) == 1, (control, label, run.of(control))
+        return found[0].status, found[0].message
+
+    passed = ("PASS", "")
+    assert outcome("1.10", "alice") == passed
+    assert outcome("1.10", "bob") == ("FAIL", "IAM user bob has a console password and no MFA device")
+    assert not run.of("1.10", resource=f"arn:aws:iam::{A}:user/carol")  # no console password: not a unit
+
+    assert outcome("1.11", "alice") == outcome("1.11", "carol") == passed
+    assert outcome("1.11", "bob") == (
+        "FAIL", "IAM user bob has a console password and an active access key 1 never used"
+    )
+
+    assert outcome("1.12", "alice") == passed
+    assert outcome("1.12", "bob") == (
+        "FAIL",
+        "IAM user bob has credentials unused for more than 45 days: console password never used, "
+        "issued 100 days ago; access key 1 never used, issued 100 days ago",
+    )
+    assert outcome("1.12", "carol") == (
+        "FAIL", "IAM user carol has credentials unused for more than 45 days: access key 2 last used 50 days ago"
+    )
+
+    assert outcome("1.13", "alice") == outcome("1.13", "bob") == passed
+    assert outcome("1.13", "carol") == ("FAIL", "IAM user carol has 2 active access keys")
+
+    assert outcome("1.14", "alice/access_key_1") == passed
+    assert outcome("1.14", "bob/access_key_1") == (
+        "FAIL", "access key 1 of IAM user bob was last rotated 100 days ago (more than 90)"
+    )
+    assert outcome("1.14", "carol/access_key_1") == outcome("1.14", "carol/access_key_2") == passed
+
+    assert outcome("1.15", "alice") == outcome("1.15", "carol") == passed
+    assert outcome("1.15", "bob") == (
+        "FAIL", "IAM user bob has policies attached directly: bob-extras (managed), bob-inline (inline)"
+    )
+
+
+# -- resources: policies 1.16, instances 1.18, certificates 1.19, analyzers 1.20 ------------
+def seed_resources(moto):
+    iam = moto.client("iam", A)
+    iam.create_group(GroupName="admins")
+    iam.create_role(RoleName="break-glass", AssumeRolePolicyDocument=json.dumps(TRUST_EC2))
+    for name, document in (("everything", ADMIN), ("read-buckets", S3_READ), ("unused-admin", ADMIN)):
+        iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document))
+    iam.attach_group_policy(GroupName="admins", PolicyArn=f"arn:aws:iam::{A}:policy/everything")
+    iam.attach_group_policy(GroupName="admins", PolicyArn=f"arn:aws:iam::{A}:policy/read-buckets")
+    iam.attach_role_policy(RoleName="break-glass", PolicyArn=iam_state.add_aws_managed_policy(A, "AdministratorAccess"))
+
+    iam.create_instance_profile(InstanceProfileName="app")
+    iam.add_role_to_instance_profile(InstanceProfileName="app", RoleName="break-glass")
+    ec2 = moto.client("ec2", A, "us-east-1")
+    with_role = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, IamInstanceProfile={"Name": "app"})
+    bare = ec2.run_instances(
+        ImageId="ami-12c6146b", MinCount=1, MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "legacy-batch"}]}],
+    )
+
+    for name in ("current-site", "old-site"):
+        iam.upload_server_certificate(ServerCertificateName=name, CertificateBody="-----BEGIN CERTIFICATE-----",
+                                      PrivateKey="-----BEGIN PRIVATE KEY-----")
+    iam_state.set_server_certificate_expiry(A, "current-site", NOW + dt.timedelta(days=200))
+    iam_state.set_server_certificate_expiry(A, "old-site", dt.datetime(2025, 3, 31, tzinfo=dt.timezone.utc))
+
+    gaps.access_analyzer.add(A, "us-east-1", "account-analyzer")
+    gaps.access_analyzer.add(A, "eu-west-1", "switched-off", status="DISABLED")
+    return with_role["Instances"][0]["InstanceId"], bare["Instances"][0]["InstanceId"]
+
+
+def test_1_16_1_18_1_19_1_20_policies_instances_certificates_analyzers(audit, moto):
+    with_role, bare = seed_resources(moto)
+    run = audit("1.16", "1.18", "1.19", "1.20", accounts=[A], regions=["us-east-1", "eu-west-1"])
+
+    def outcome(control, resource, **where):
+        found = run.one(control, resource=resource, **where)
+        return found.status, found.message
+
+    assert outcome("1.16", f"arn:aws:iam::{A}:policy/everything") == (
+        "FAIL", 'the attached policy everything (version v1) allows "*" actions on "*" resources'
+    )
+    assert outcome("1.16", "arn:aws:iam::aws:policy/AdministratorAccess") == (
+        "FAIL", 'the attached policy AdministratorAccess (version v1) allows "*" actions on "*" resources'
+    )
+    assert outcome("1.16", f"arn:aws:iam::{A}:policy/read-buckets") == ("PASS", "")
+    assert not run.of("1.16", resource=f"arn:aws:iam::{A}:policy/unused-admin")  # attached nowhere
+
+    instance = f"arn:aws:ec2:us-east-1:{A}:instance/"
+    assert outcome("1.18", instance + with_role) == ("PASS", "")
+    assert outcome("1.18", instance + bare) == ("FAIL", f"EC2 instance {bare} (legacy-batch) has no IAM instance profile")
+
+    certificate = f"arn:aws:iam::{A}:server-certificate/"
+    assert outcome("1.19", certificate + "current-site") == ("PASS", "")
+    assert outcome("1.19", certificate + "old-site") == ("FAIL", "the IAM server certificate old-site expired on 2025-03-31")
+
+    assert outcome("1.20", A, region="us-east-1") == ("PASS", "")
+    assert outcome("1.20", A, region="eu-west-1") == (
+        "FAIL", f"account {A} has no active IAM Access Analyzer in eu-west-1"
+    )
