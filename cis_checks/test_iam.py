@@ -147,7 +147,8 @@ def test_1_17_support_role_exists(account):
 
 @control("1.18", units=instances.all_instances)
 def test_1_18_instances_use_iam_roles(instance):
-    assert instance.instance_profile_arn, f"EC2 instance {instance.id} ({instance.name}) has no IAM instance profile"
+    named = f" ({instance.name})" if instance.name != instance.id else ""
+    assert instance.instance_profile_arn, f"EC2 instance {instance.id}{named} has no IAM instance profile"
 
 
 @control("1.19", units=iam.certificates)
