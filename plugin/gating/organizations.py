@@ -43,4 +43,10 @@ def list_accounts(reader: AwsReader, caller: str, exclude: tuple[str, ...] = ())
             found.excluded.append(account["Id"])
         else:
             found.active.append(account["Id"])
+    if not found.active:
+        # Auditing nothing must not look like a clean estate.
+        raise OrganizationsError(
+            f"--aws-accounts all: organizations:ListAccounts from account {caller} lists no active account "
+            f"to audit ({len(found.excluded)} excluded, {len(found.skipped)} not active)"
+        )
     return found
