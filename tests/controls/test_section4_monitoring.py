@@ -11,7 +11,7 @@ from plugin.aws.errors import iam_action
 from plugin.demo.seed import section4 as seed
 from tests.harness import A, B, C
 
-D, E = "444444444444", "555555555555"
+D, E, F, G = "444444444444", "555555555555", "666666666666", "777777777777"
 REGION, OTHER_REGION = "us-east-1", "eu-west-1"
 LOG_GROUP = "cis-monitoring-trail-logs"
 MONITORED = [f"4.{n}" for n in range(1, 16)]
@@ -54,16 +54,24 @@ def test_4_1_to_4_15_pass_on_a_whole_chain_and_fail_at_each_broken_link(audit, m
     # A: a whole chain for every control, with filters written differently where the seed has variants
     log_group = seed.trail_into_logs(moto, A, REGION)
     seed.whole_chains(moto, A, REGION, log_group, MONITORED, seed.topic(moto, A, REGION), variants=True)
-    # B: 4.1-4.7 broken one link each, 4.8-4.15 whole
+    # B: 4.1-4.7 broken one link each (links 2 to 5), 4.8-4.15 whole
     log_group = seed.trail_into_logs(moto, B, REGION)
     topic = seed.topic(moto, B, REGION)
     seed.broken_chains(moto, B, REGION, log_group, topic)
     seed.whole_chains(moto, B, REGION, log_group, MONITORED[7:], topic)
-    # C: only a single-region trail, with whole chains behind it
-    log_group = seed.trail_into_logs(moto, C, REGION, multi_region=False)
-    seed.whole_chains(moto, C, REGION, log_group, MONITORED, seed.topic(moto, C, REGION))
+    # C-F: whole chains behind a trail that breaks one part of link 1 each
+    seed.trail_into_logs(moto, C, REGION, multi_region=False)
+    seed.trail_into_logs(moto, D, REGION, logging=False)
+    seed.trail_into_logs(moto, E, REGION, read_write="WriteOnly")
+    seed.trail_into_logs(moto, F, REGION, to_logs=False)
+    for account in (C, D, E, F):
+        seed.whole_chains(moto, account, REGION, LOG_GROUP, MONITORED, seed.topic(moto, account, REGION))
+    # G: a first trail with nothing watching its log group; the second one's chain holds for 4.3
+    seed.trail_into_logs(moto, G, REGION, "cis-a-unwatched")
+    log_group = seed.trail_into_logs(moto, G, REGION, "cis-b-watched")
+    seed.whole_chains(moto, G, REGION, log_group, ["4.3"], seed.topic(moto, G, REGION))
 
-    run = audit(*MONITORED, accounts=[A, B, C])
+    run = audit(*MONITORED, accounts=[A, B, C, D, E, F, G])
 
     # an unparseable filter could have been meant for any control: every link-2 failure names it
     unparsed = "; the pattern of filter cis-4-3 could not be parsed (it is not a JSON filter pattern ({ ... }))"
@@ -82,30 +90,13 @@ def test_4_1_to_4_15_pass_on_a_whole_chain_and_fail_at_each_broken_link(audit, m
             A: ("PASS", ""),
             B: ("FAIL", broken_in_b[control_id]) if control_id in broken_in_b else ("PASS", ""),
             C: ("FAIL", f"account {C} has no multi-region CloudTrail trail"),
+            D: ("FAIL", f"no multi-region trail of account {D} is logging"),
+            E: ("FAIL", f"no logging multi-region trail of account {E} records both read and write management events"),
+            F: ("FAIL", f"no logging multi-region trail of account {F} that records all management events "
+                        "delivers them to CloudWatch Logs"),
+            G: ("PASS", "") if control_id == "4.3" else (
+                "FAIL", no_filter(control_id, "cis-a-unwatched-trail-logs", "cis-a-unwatched")),
         }, control_id
-
-
-def test_4_3_fails_at_each_part_of_the_trail_link_and_passes_on_any_whole_chain(audit, moto):
-    seed.trail_into_logs(moto, B, REGION, logging=False)
-    seed.trail_into_logs(moto, C, REGION, read_write="WriteOnly")
-    seed.trail_into_logs(moto, D, REGION, to_logs=False)
-    # E: a first trail with nothing watching its log group, a second one whose chain is whole
-    seed.trail_into_logs(moto, E, REGION, "cis-a-unwatched")
-    log_group = seed.trail_into_logs(moto, E, REGION, "cis-b-watched")
-    seed.whole_chains(moto, E, REGION, log_group, ["4.3"], seed.topic(moto, E, REGION))
-    for account in (B, C, D):
-        seed.whole_chains(moto, account, REGION, LOG_GROUP, ["4.3"], seed.topic(moto, account, REGION))
-
-    run = audit("4.3", accounts=[A, B, C, D, E])
-
-    assert {f.account: (f.status, f.message) for f in run.of("4.3")} == {
-        A: ("FAIL", f"account {A} has no multi-region CloudTrail trail"),
-        B: ("FAIL", f"no multi-region trail of account {B} is logging"),
-        C: ("FAIL", f"no logging multi-region trail of account {C} records both read and write management events"),
-        D: ("FAIL", f"no logging multi-region trail of account {D} that records all management events "
-                    "delivers them to CloudWatch Logs"),
-        E: ("PASS", ""),
-    }
 
 
 def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_region(audit, moto):
