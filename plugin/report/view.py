@@ -6,6 +6,7 @@ renderers stay free of arithmetic and verdicts.
 """
 from __future__ import annotations
 
+import shlex
 import string
 from dataclasses import dataclass, field
 
@@ -164,6 +165,9 @@ def fill_fix(template: str | None, unit) -> str:
     """A control's per-resource CLI fix with the unit's own fields filled in ("" when none)."""
     if not template:
         return ""
-    fields = {name: getattr(unit, name) for name in dir(unit)
-              if not name.startswith("_") and not callable(getattr(unit, name, None))}
+    # Names come from AWS and the command is meant to be pasted into a shell: quote
+    # them, so a name with spaces or shell syntax stays one argument and runs nothing.
+    fields = {name: shlex.quote(value) if isinstance(value, str) else value
+              for name in dir(unit) if not name.startswith("_")
+              for value in [getattr(unit, name, None)] if not callable(value)}
     return string.Formatter().vformat(template, (), _KeepMissing(fields))

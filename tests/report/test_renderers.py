@@ -167,3 +167,7 @@ def test_fix_template_takes_the_unit_fields():
     assert view.fill_fix(BLOCK.fix, bucket).startswith("aws s3api put-public-access-block --bucket app-logs ")
     assert view.fill_fix("aws x --region {region} --id {missing}", bucket) == "aws x --region eu-west-1 --id {missing}"
     assert view.fill_fix(None, bucket) == ""
+    hostile = Bucket(account=A, region="us-east-1", resource="arn", name="x; rm -rf ~ #")
+    assert view.fill_fix("aws s3api get-bucket-policy --bucket {name}", hostile) == (
+        "aws s3api get-bucket-policy --bucket 'x; rm -rf ~ #'"
+    )
