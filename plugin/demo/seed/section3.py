@@ -113,9 +113,13 @@ def seed(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, 
                 CloudWatchLogsLogGroupArn=f"arn:aws:logs:{home}:{account}:log-group:cloudtrail:*",
                 CloudWatchLogsRoleArn=f"arn:aws:iam::{account}:role/cloudtrail-to-logs",
             )
+            # Write management events only: not enough for 3.1.
             trails.put_event_selectors(TrailName="to-central", AdvancedEventSelectors=[{
-                "Name": "management",
-                "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+                "Name": "management writes",
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Management"]},
+                    {"Field": "readOnly", "Equals": ["false"]},
+                ],
             }])
             trails.start_logging(Name="to-central")
             set_cloudwatch_delivery(account, home, "to-central", now - dt.timedelta(days=3))
