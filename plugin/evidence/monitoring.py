@@ -66,6 +66,7 @@ class LogGroupWatch:
     alarms: tuple[Alarm, ...] = ()
     subscriptions: dict[str, tuple[Subscription, ...]] = field(default_factory=dict)
     errors: dict[str, AwsCallError] = field(default_factory=dict)  # "filters", "alarms", or a topic ARN
+    exists: bool = True  # False: the trail names a log group that is gone
 
 
 def _arn_part(arn: str, index: int) -> str:
@@ -122,7 +123,12 @@ def log_groups(aws, region) -> dict[str, LogGroupWatch]:
 def _watch(aws, arn: str) -> LogGroupWatch:
     region, name = _arn_part(arn, 3), log_group_name(arn)
     errors: dict[str, AwsCallError] = {}
-    filters_read = aws.read("logs", "DescribeMetricFilters", region=region, logGroupName=name)
+    # A trail can keep naming a log group that was deleted: that is a broken link, not an error.
+    filters_read = aws.read(
+        "logs", "DescribeMetricFilters", region=region, absent=("ResourceNotFoundException",), logGroupName=name
+    )
+    if filters_read.error is None and filters_read.value is None:
+        return LogGroupWatch(arn, name, region, exists=False)
     filters = _filters(filters_read.value)
     if filters_read.error:
         errors["filters"] = filters_read.error
@@ -135,7 +141,10 @@ def _watch(aws, arn: str) -> LogGroupWatch:
         watched = {metric for f in filters for metric in f.metrics}
         alarms = tuple(a for a in _alarms(alarms_read.value) if watched & set(a.metrics))
         for topic in sorted({t for a in alarms for t in a.topics}):
-            listed = aws.read("sns", "ListSubscriptionsByTopic", region=_arn_part(topic, 3), TopicArn=topic)
+            # a deleted topic (NotFound) has no subscriptions: link 5 is broken, nothing unknown
+            listed = aws.read(
+                "sns", "ListSubscriptionsByTopic", region=_arn_part(topic, 3), absent=("NotFound",), TopicArn=topic
+            )
             if listed.error:
                 errors[topic] = listed.error
             subscriptions[topic] = tuple(
@@ -222,6 +231,8 @@ class MonitoredAccount(Unit):
 
 def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str] | None:
     """None if links 2-5 hold on this trail's log group, else (link, sentence)."""
+    if not watch.exists:
+        return 2, f"log group {watch.name} that trail {trail.name} delivers to does not exist"
     if "filters" in watch.errors:
         unknown.append(watch.errors["filters"])
     matching, unparsed = [], []

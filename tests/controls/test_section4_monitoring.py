@@ -17,25 +17,25 @@ LOG_GROUP = "cis-monitoring-trail-logs"
 MONITORED = [f"4.{n}" for n in range(1, 16)]
 
 
-class DenyIn:
-    """A plugin for the in-process audit: some operations in one account answer AccessDeniedException."""
+class Refuse:
+    """A plugin for the in-process audit: some operations in one account answer an error code."""
 
-    def __init__(self, account: str, *operations: tuple[str, str]):
-        self.account, self.operations = account, set(operations)
+    def __init__(self, account: str, code: str, *operations: tuple[str, str]):
+        self.account, self.code, self.operations = account, code, set(operations)
 
     def pytest_cis_configure_session(self, session, account):
         if account != self.account:
             return
         for service, operation in self.operations:
-            session.events.register_last(f"before-call.{service}.{operation}", self._deny(service))
+            session.events.register_last(f"before-call.{service}.{operation}", self._refuse(service))
 
-    @staticmethod
-    def _deny(service):
-        def deny(model, **_):
-            error = {"Code": "AccessDeniedException", "Message": f"not authorized to perform {iam_action(service, model.name)}"}
+    def _refuse(self, service):
+        def refuse(model, **_):
+            message = f"not authorized to perform {iam_action(service, model.name)}"
+            error = {"Code": self.code, "Message": message}
             raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, model.name)
 
-        return deny
+        return refuse
 
 
 def denied(account, region, service, operation):
@@ -110,19 +110,27 @@ def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_regio
     # C: a whole 4.1 chain whose alarm listing is denied does not pass: the alarm can't be seen
     log_group = seed.trail_into_logs(moto, C, REGION)
     seed.whole_chains(moto, C, REGION, log_group, ["4.1"], seed.topic(moto, C, REGION))
+    # D, E: whole chains, but the log group (D) or the topic (E) is gone: broken, not unknown
+    for account in (D, E):
+        log_group = seed.trail_into_logs(moto, account, REGION)
+        seed.whole_chains(moto, account, REGION, log_group, ["4.1"], seed.topic(moto, account, REGION))
     plugins = [
-        DenyIn(B, ("logs", "DescribeMetricFilters"), ("securityhub", "DescribeHub")),
-        DenyIn(C, ("cloudwatch", "DescribeAlarms")),
+        Refuse(B, "AccessDeniedException", ("logs", "DescribeMetricFilters"), ("securityhub", "DescribeHub")),
+        Refuse(C, "AccessDeniedException", ("cloudwatch", "DescribeAlarms")),
+        Refuse(D, "ResourceNotFoundException", ("logs", "DescribeMetricFilters")),
+        Refuse(E, "NotFound", ("sns", "ListSubscriptionsByTopic")),
     ]
 
-    run = audit("4.1", "4.16", accounts=[A, B, C], regions=[REGION, OTHER_REGION], plugins=plugins)
+    run = audit("4.1", "4.16", accounts=[A, B, C, D, E], regions=[REGION, OTHER_REGION], plugins=plugins)
 
     assert {f.account: (f.status, f.message) for f in run.of("4.1")} == {
         A: ("PASS", ""),
         B: ("ERROR", denied(B, REGION, "logs", "DescribeMetricFilters")),
         C: ("ERROR", denied(C, REGION, "cloudwatch", "DescribeAlarms")),
+        D: ("FAIL", f"log group {LOG_GROUP} that trail cis-monitoring delivers to does not exist"),
+        E: ("FAIL", f"SNS topic arn:aws:sns:{REGION}:{E}:cis-alarms of alarm cis-4-1 has no confirmed subscription"),
     }
-    assert {(f.account, f.region): (f.status, f.message) for f in run.of("4.16")} == {
+    assert {(f.account, f.region): (f.status, f.message) for f in run.of("4.16") if f.account in (A, B, C)} == {
         (A, REGION): ("PASS", ""),
         (A, OTHER_REGION): ("FAIL", f"Security Hub is not enabled in account {A}, region {OTHER_REGION}"),
         (B, REGION): ("ERROR", denied(B, REGION, "securityhub", "DescribeHub")),
