@@ -10,6 +10,8 @@ import json
 
 from botocore.exceptions import ClientError
 
+from plugin.aws.errors import AwsCallError
+
 from plugin.demo import gaps, iam_state
 from plugin.registry import by_id
 from tests.harness import A, B, C
@@ -21,6 +23,12 @@ TRUST_EC2 = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
+
+
+def denied(account: str, service: str, operation: str) -> str:
+    """The ERROR message of a unit whose evidence AWS refused (AccessDenied)."""
+    error = AwsCallError(account, "global", service, operation, "AccessDenied", f"not authorized to perform {service}:{operation}")
+    return str(error)
 
 
 def days_ago(days: int) -> dt.datetime:
@@ -92,11 +100,7 @@ def test_1_1_to_1_9_1_17_1_21_1_22_account_controls(audit, moto):
 
     assert outcome("1.2", A) == ("FAIL", f"account {A} has no security contact registered")
     assert outcome("1.2", B) == ("PASS", "")
-    assert outcome("1.2", C) == (
-        "ERROR",
-        f"account:GetAlternateContact failed in account {C}, region global: AccessDenied "
-        f"(not authorized to perform account:GetAlternateContact); grant account:GetAlternateContact to the audit role",
-    )
+    assert outcome("1.2", C) == ("ERROR", denied(C, "account", "GetAlternateContact"))
 
     assert outcome("1.4", A) == ("FAIL", f"the root user of account {A} has an access key")
     assert outcome("1.4", B) == outcome("1.4", C) == ("PASS", "")
@@ -167,7 +171,12 @@ def seed_users(moto):
 
 def test_1_10_to_1_15_user_credentials_and_permissions(audit, moto):
     seed_users(moto)
-    run = audit("1.10", "1.11", "1.12", "1.13", "1.14", "1.15", accounts=[A])
+    # In B the credential report is refused: its users' credential controls are ERRORs, never passes.
+    iam_b = moto.client("iam", B)
+    iam_b.create_user(UserName="frank")
+    iam_b.create_login_profile(UserName="frank", Password="Whatever-It-Is-1")
+    run = audit("1.10", "1.11", "1.12", "1.13", "1.14", "1.15", accounts=[A, B],
+                plugins=[DenyOperation(B, "iam", "GetCredentialReport")])
 
     def outcome(control, label):
         found = [f for f in run.of(control) if f.test_id.endswith(f"[{A}-global-user/{label}]")]
@@ -207,6 +216,14 @@ def test_1_10_to_1_15_user_credentials_and_permissions(audit, moto):
     assert outcome("1.15", "bob") == (
         "FAIL", "IAM user bob has policies attached directly: bob-extras (managed), bob-inline (inline)"
     )
+
+    refused = ("ERROR", denied(B, "iam", "GetCredentialReport"))
+    for control in ("1.10", "1.11", "1.12", "1.13"):
+        assert [(f.status, f.message) for f in run.of(control, account=B)] == [refused]
+    assert [(f.status, f.message, f.test_id.split("[")[1]) for f in run.of("1.14", account=B)] == [
+        (*refused, f"{B}-global-user/frank/access_keys]")
+    ]
+    assert [(f.status, f.message) for f in run.of("1.15", account=B)] == [("PASS", "")]  # needs no report
 
 
 # -- resources: policies 1.16, instances 1.18, certificates 1.19, analyzers 1.20 ------------
