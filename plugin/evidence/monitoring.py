@@ -67,6 +67,7 @@ class LogGroupWatch:
     subscriptions: dict[str, tuple[Subscription, ...]] = field(default_factory=dict)
     errors: dict[str, AwsCallError] = field(default_factory=dict)  # "filters", "alarms", or a topic ARN
     exists: bool = True  # False: the trail names a log group that is gone
+    owner: str = ""  # the account holding the log group (an organisation trail's may be another)
 
 
 def _arn_part(arn: str, index: int) -> str:
@@ -121,14 +122,17 @@ def log_groups(aws, region) -> dict[str, LogGroupWatch]:
 
 
 def _watch(aws, arn: str) -> LogGroupWatch:
-    region, name = _arn_part(arn, 3), log_group_name(arn)
+    region, name, owner = _arn_part(arn, 3), log_group_name(arn), _arn_part(arn, 4)
+    if owner and owner != aws.account:
+        # an organisation trail delivering to another account's group: nothing to read here
+        return LogGroupWatch(arn, name, region, owner=owner)
     errors: dict[str, AwsCallError] = {}
     # A trail can keep naming a log group that was deleted: that is a broken link, not an error.
     filters_read = aws.read(
         "logs", "DescribeMetricFilters", region=region, absent=("ResourceNotFoundException",), logGroupName=name
     )
     if filters_read.error is None and filters_read.value is None:
-        return LogGroupWatch(arn, name, region, exists=False)
+        return LogGroupWatch(arn, name, region, exists=False, owner=owner)
     filters = _filters(filters_read.value)
     if filters_read.error:
         errors["filters"] = filters_read.error
@@ -151,7 +155,7 @@ def _watch(aws, arn: str) -> LogGroupWatch:
                 Subscription(s.get("SubscriptionArn", ""), s.get("Protocol", ""), s.get("Endpoint", ""))
                 for s in (listed.value or {}).get("Subscriptions", [])
             )
-    return LogGroupWatch(arn, name, region, filters, alarms, subscriptions, errors)
+    return LogGroupWatch(arn, name, region, filters, alarms, subscriptions, errors, owner=owner)
 
 
 # -- the chain ---------------------------------------------------------------------
@@ -231,6 +235,11 @@ class MonitoredAccount(Unit):
 
 def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str] | None:
     """None if links 2-5 hold on this trail's log group, else (link, sentence)."""
+    if watch.owner and watch.owner != trail.account:
+        return 2, (
+            f"trail {trail.name} delivers to log group {watch.name} of account {watch.owner}, "
+            f"so account {trail.account} has no metric filter of its own on it"
+        )
     if not watch.exists:
         return 2, f"log group {watch.name} that trail {trail.name} delivers to does not exist"
     if "filters" in watch.errors:

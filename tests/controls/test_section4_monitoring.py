@@ -5,10 +5,14 @@ confirmed subscription), each link broken on its own, filters written differentl
 the benchmark, and failed reads that must be errors, never passes. 4.16: Security Hub
 on, off, and unreadable, per account and region.
 """
+import pytest
 from botocore.exceptions import ClientError
 
-from plugin.aws.errors import iam_action
+from plugin.aws.errors import AwsCallError, iam_action
 from plugin.demo.seed import section4 as seed
+from plugin.evidence.cloudtrail import Trail
+from plugin.evidence.monitoring import Alarm, LogGroupWatch, MetricFilter, MonitoredAccount, Subscription
+from plugin.registry import by_id
 from tests.harness import A, B, C
 
 D, E, F, G = "444444444444", "555555555555", "666666666666", "777777777777"
@@ -139,3 +143,60 @@ def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_regio
         (C, OTHER_REGION): ("FAIL", f"Security Hub is not enabled in account {C}, region {OTHER_REGION}"),
     }
     assert run.one("4.16", account=A, region=REGION).resource == f"arn:aws:securityhub:{REGION}:{A}:hub/default"
+
+
+# -- the chain on records alone (no audit): cases moto cannot stage ----------------------
+ALL_MANAGEMENT = [{"ReadWriteType": "All", "IncludeManagementEvents": True}]
+
+
+def trail_record(name, log_group_arn, errors=None):
+    return Trail(
+        account=A, region=REGION, resource=f"arn:aws:cloudtrail:{REGION}:{A}:trail/{name}", label=f"trail/{name}",
+        name=name, home_region=REGION, multi_region=True, is_logging=True, log_file_validation=True,
+        s3_bucket="logs", kms_key_id=None, cloudwatch_log_group_arn=log_group_arn, latest_cloudwatch_delivery=None,
+        event_selectors=ALL_MANAGEMENT, errors=errors or {},
+    )
+
+
+def whole_watch(arn, name):
+    metric = ("CISBenchmark", "cis-4-3")
+    topic = f"arn:aws:sns:{REGION}:{A}:cis-alarms"
+    return LogGroupWatch(
+        arn, name, REGION, owner=A,
+        filters=(MetricFilter("cis-4-3", seed.benchmark_pattern("4.3"), (metric,)),),
+        alarms=(Alarm("cis-4-3", (metric,), (topic,)),),
+        subscriptions={topic: (Subscription(f"{topic}:1", "email", "security@example.com"),)},
+    )
+
+
+def account_record(trails, watches, unknown=()):
+    return MonitoredAccount(
+        account=A, region="global", resource=A, label="account",
+        trails=tuple(trails), watches=watches, unknown=tuple(unknown),
+    )
+
+
+def test_4_3_chain_rules_that_need_no_audit():
+    patterns = by_id()["4.3"].extra["filter_patterns"]
+    own = f"arn:aws:logs:{REGION}:{A}:log-group:own:*"
+    central = f"arn:aws:logs:{REGION}:{B}:log-group:org-trail:*"
+    selectors_denied = AwsCallError(A, REGION, "cloudtrail", "GetEventSelectors", "AccessDenied", "")
+    listing_denied = AwsCallError(A, OTHER_REGION, "cloudtrail", "DescribeTrails", "AccessDenied", "")
+
+    # an organisation trail delivering to another account's group is no monitoring in this one
+    org_only = account_record([trail_record("org", central)], {central: LogGroupWatch(central, "org-trail", REGION, owner=B)})
+    assert org_only.first_broken_link("4.3", patterns) == (
+        f"trail org delivers to log group org-trail of account {B}, so account {A} has no metric filter of its own on it"
+    )
+    # a whole chain passes even when another trail, or another region's listing, could not be read
+    whole = account_record(
+        [trail_record("a-unreadable", own, {"selectors": selectors_denied}), trail_record("b-own", own)],
+        {own: whole_watch(own, "own")},
+        unknown=[listing_denied],
+    )
+    assert whole.first_broken_link("4.3", patterns) is None
+    # with no whole chain, the unreadable evidence makes it unknown: the first failed read is raised
+    broken = account_record([trail_record("a-unreadable", own, {"selectors": selectors_denied})], {})
+    with pytest.raises(AwsCallError) as raised:
+        broken.first_broken_link("4.3", patterns)
+    assert raised.value == selectors_denied
