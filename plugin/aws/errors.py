@@ -26,7 +26,7 @@ class AwsCallError(Exception):
     @property
     def action(self) -> str:
         """The IAM action the call needs, e.g. ``s3:GetBucketPolicy``."""
-        return f"{iam_prefix(self.service)}:{self.operation}"
+        return iam_action(self.service, self.operation)
 
     def __str__(self) -> str:
         where = f"account {self.account}, region {self.region}"
@@ -79,3 +79,25 @@ _IAM_PREFIXES = {
 
 def iam_prefix(service: str) -> str:
     return _IAM_PREFIXES.get(service, service)
+
+
+# API operations whose IAM action has another name (S3 names its actions after the
+# resource, not the API): an AccessDenied message must name what to grant.
+_IAM_ACTIONS = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "HeadBucket"): "s3:ListBucket",
+    ("s3", "ListObjectsV2"): "s3:ListBucket",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
+    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
+    ("s3", "GetBucketCors"): "s3:GetBucketCORS",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action that allows ``service``'s API ``operation``."""
+    return _IAM_ACTIONS.get((service, operation)) or f"{iam_prefix(service)}:{operation}"
