@@ -33,6 +33,10 @@ def start_demo(config: pytest.Config, options: AuditOptions) -> AuditOptions:
     accounts = options.accounts or DEMO_ACCOUNTS
     regions = options.regions or DEMO_REGIONS
     seed_all(EstateClients(server.url), accounts, regions)
+    if options.gating.all_accounts:  # --aws-accounts all: the demo estate as an organisation
+        from ..gating.demo_organization import seed_organization
+
+        seed_organization(EstateClients(server.url), accounts)
     return dataclasses.replace(
         options,
         accounts=accounts,
