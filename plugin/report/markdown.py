@@ -36,6 +36,8 @@ def document(state: SummaryState, command: str = "") -> str:
     if v.not_integrated:
         out += ["", "Accounts not integrated:", ""]
         out += [f"- {a.id}: {_text(a.reason)}" for a in v.not_integrated]
+    if v.gating_notes:
+        out += [""] + [f"- {_text(note)}" for note in v.gating_notes]
     errors = ["Errors"] if v.show_errors else []
     out += [
         "",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..outcomes import ERROR, FAIL, MANUAL
 from ..registry import SECTION_TITLES, Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, SummaryState, Totals
+from . import terminal
 
 # The finding property carrying a control's per-resource fix, filled in for the unit.
 FIX_FIELD = "fix"
@@ -96,6 +97,8 @@ class View:
     per_account: list[AccountRow]
     details: list[Detail]
     show_errors: bool = field(default=False)
+    # Baseline, waivers and what this run left out (plugin/gating), worded as in the terminal.
+    gating_notes: list[str] = field(default_factory=list)
 
     @property
     def other_statuses(self) -> list[tuple[str, int]]:
@@ -151,6 +154,7 @@ def build(state: SummaryState, command: str = "") -> View:
         per_account=per_account,
         details=details,
         show_errors=any(r.errors for r in rows),
+        gating_notes=[line.strip() for line in terminal.gating_lines(state.gating)],
     )
 
 

@@ -67,5 +67,9 @@ def junit_properties(path: Path) -> dict[str, dict[str, str]]:
     }
 
 
+def json_document(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
 def json_findings(path: Path) -> list[dict]:
-    return json.loads(path.read_text())["findings"]
+    return json_document(path)["findings"]
