@@ -33,37 +33,39 @@ class Trail(Unit):
 def trails(aws, region) -> list[Trail]:
     """Trails whose home region is ``region`` (shadow copies elsewhere are skipped)."""
     described = aws.call("cloudtrail", "DescribeTrails", region=region, includeShadowTrails=False)
-    found = []
-    for raw in described.get("trailList", []):
-        home = raw.get("HomeRegion", region)
-        if home != region:
-            continue
-        arn = raw["TrailARN"]
-        status: Read = aws.read("cloudtrail", "GetTrailStatus", region=region, Name=arn)
-        selectors: Read = aws.read("cloudtrail", "GetEventSelectors", region=region, TrailName=arn)
-        found.append(
-            Trail(
-                account=aws.account,
-                region=region,
-                resource=arn,
-                label=f"trail/{raw['Name']}",
-                name=raw["Name"],
-                home_region=home,
-                multi_region=bool(raw.get("IsMultiRegionTrail")),
-                is_logging=(status.value or {}).get("IsLogging"),
-                log_file_validation=bool(raw.get("LogFileValidationEnabled")),
-                s3_bucket=raw.get("S3BucketName"),
-                kms_key_id=raw.get("KmsKeyId"),
-                cloudwatch_log_group_arn=raw.get("CloudWatchLogsLogGroupArn"),
-                latest_cloudwatch_delivery=(status.value or {}).get("LatestCloudWatchLogsDeliveryTime"),
-                event_selectors=(selectors.value or {}).get("EventSelectors", []) or [],
-                advanced_event_selectors=(selectors.value or {}).get("AdvancedEventSelectors", []) or [],
-                raw=raw,
-                observed_at=aws.now,
-                errors=errors_of(status=status, selectors=selectors),
-            )
-        )
-    return found
+    return [
+        trail_record(aws, raw)
+        for raw in described.get("trailList", [])
+        if raw.get("HomeRegion", region) == region
+    ]
+
+
+def trail_record(aws, raw: dict) -> Trail:
+    """A trail from its DescribeTrails entry, with status and selectors read in its home region."""
+    arn = raw["TrailARN"]
+    home = raw.get("HomeRegion") or arn.split(":")[3]
+    status: Read = aws.read("cloudtrail", "GetTrailStatus", region=home, Name=arn)
+    selectors: Read = aws.read("cloudtrail", "GetEventSelectors", region=home, TrailName=arn)
+    return Trail(
+        account=aws.account,
+        region=home,
+        resource=arn,
+        label=f"trail/{raw['Name']}",
+        name=raw["Name"],
+        home_region=home,
+        multi_region=bool(raw.get("IsMultiRegionTrail")),
+        is_logging=(status.value or {}).get("IsLogging"),
+        log_file_validation=bool(raw.get("LogFileValidationEnabled")),
+        s3_bucket=raw.get("S3BucketName"),
+        kms_key_id=raw.get("KmsKeyId"),
+        cloudwatch_log_group_arn=raw.get("CloudWatchLogsLogGroupArn"),
+        latest_cloudwatch_delivery=(status.value or {}).get("LatestCloudWatchLogsDeliveryTime"),
+        event_selectors=(selectors.value or {}).get("EventSelectors", []) or [],
+        advanced_event_selectors=(selectors.value or {}).get("AdvancedEventSelectors", []) or [],
+        raw=raw,
+        observed_at=aws.now,
+        errors=errors_of(status=status, selectors=selectors),
+    )
 
 
 def all_trails(inv):
@@ -168,17 +170,27 @@ def _account_trails(inv, account) -> tuple[list[Trail], list[AwsCallError]]:
     return found, failed
 
 
+@collector(regional=False)
+def multi_region_trails(aws) -> list[Trail]:
+    """Every multi-region trail of the account, wherever its home region is.
+
+    DescribeTrails with shadow trails lists, in any one region, each multi-region trail
+    that applies there: so 3.1 also sees a trail homed in a region left out of
+    --aws-regions. Status and selectors are read in the trail's home region (the same
+    reads the regional collector makes, answered once by the cache).
+    """
+    described = aws.call("cloudtrail", "DescribeTrails", region=GLOBAL_REGION)
+    return [trail_record(aws, raw) for raw in described.get("trailList", []) if raw.get("IsMultiRegionTrail")]
+
+
 def accounts_trails(inv):
-    """Unit source (3.1): one unit per account, with all its trails."""
-    for unit in inv.accounts():
-        if isinstance(unit, Unevaluable):
-            yield unit
-            continue
-        found, failed = _account_trails(inv, inv.estate.account(unit.account))
-        yield AccountTrails(
-            account=unit.account, region=GLOBAL_REGION, resource=unit.account, label="account",
-            trails=tuple(found), unknown=tuple(failed),
-        )
+    """Unit source (3.1): one unit per account, with all its multi-region trails."""
+    return inv.per_account(
+        multi_region_trails,
+        lambda account, found: [AccountTrails(
+            account=account, region=GLOBAL_REGION, resource=account, label="account", trails=tuple(found),
+        )],
+    )
 
 
 def _bucket_evidence(inv, account: str, name: str) -> tuple[s3.Bucket | None, dict]:

@@ -115,7 +115,11 @@ def test_3_3_3_6_trail_buckets_both_sides(audit, moto):
     trail(moto, B, "leaky", "b-logs")
     # C: delivers to A's bucket, which C cannot inspect.
     trail(moto, C, "central", "a-logs")
-    run = audit("3.3", "3.6", accounts=[A, B, C])
+    # A's multi-region trail lives in eu-west-1, outside --aws-regions: 3.1 still finds it.
+    trail(moto, A, "everywhere", "a-logs", "eu-west-1", IsMultiRegionTrail=True, selectors=READ_WRITE_MANAGEMENT)
+    run = audit("3.1", "3.3", "3.6", accounts=[A, B, C])
+
+    assert run.statuses("3.1") == {f"{A}-global-account": "PASS", f"{B}-global-account": "FAIL", f"{C}-global-account": "FAIL"}
 
     assert run.statuses("3.3") == {
         f"{A}-us-east-1-bucket/a-logs": "PASS",
