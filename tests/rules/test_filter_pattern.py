@@ -65,6 +65,8 @@ ACCEPTED = [
     # 4.1: no spaces, bare values, $field selectors
     ("4.1", '{($.errorCode="*UnauthorizedOperation")||($.errorCode="AccessDenied*")&&($.sourceIPAddress!="delivery.logs.amazonaws.com")&&($.eventName!="HeadBucket")}'),
     ("4.1", '{ $errorCode = *UnauthorizedOperation || $errorCode = AccessDenied* && $eventName != HeadBucket && $sourceIPAddress != delivery.logs.amazonaws.com }'),
+    # the precedence made explicit: the same pattern
+    ("4.1", '{ ($.errorCode = "*UnauthorizedOperation") || (($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket")) }'),
     # broader: without the two exclusions, and with an extra alternative
     ("4.1", '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }'),
     ("4.1", '{ ($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "Client.*") }'),
