@@ -1,1 +1,2 @@
-"""Renderers of the summary state: terminal, findings JSON, and (later) CSV, Markdown, HTML."""
+"""Renderers of the summary state: terminal, findings JSON, CSV, Markdown, and the HTML
+report inside pytest-html (wired by the ``cis-report`` plugin in ``plugin.py``)."""
