@@ -17,9 +17,6 @@ from .organizations import OrgAccounts
 from .report import GatingReport
 from .waivers import first_match
 
-# Extra user properties a WAIVED report carries (after the standard cis_* ones).
-WAIVER_PROPERTIES = ("waiver", "waiver_reason", "waiver_owner", "waiver_expires")
-
 
 def run_date(started) -> dt.date:
     """The run's day (UTC): waivers expire by the same clock that measures ages."""
