@@ -102,8 +102,12 @@ class CisAudit:
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             raise pytest.UsageError(f"the AWS credentials could not be used (sts:GetCallerIdentity): {exc}") from None
         estate = discover_estate(accounts, list(opts.regions) if opts.regions else None, sessions, self.reader, opts.max_workers)
-        self.inventory = Inventory(estate, self.reader)
-        self.inventory.gather(COLLECTORS.values(), opts.max_workers, self._progress())
+        self.inventory = Inventory(estate, self.reader, opts.max_workers)
+        if uses_xdist(self.config) or not opts.gating.controls:
+            # The whole benchmark (or xdist workers that replay): gather every collector
+            # up front, all at once. With --cis-controls, collectors run when a selected
+            # control first needs them, so only their evidence is read.
+            self.inventory.gather(COLLECTORS.values(), opts.max_workers, self._progress())
 
     def _progress(self):
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
