@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import botocore.exceptions
+import botocore.parsers
 from botocore import xform_name
 
 from . import snapshot
@@ -135,9 +136,10 @@ class AwsReader:
             return _error_entry(account, region, service, operation, code, error.get("Message", ""))
         except AccountUnavailable as exc:
             return _error_entry(account, region, service, operation, "AccountUnavailable", str(exc))
-        except (botocore.exceptions.BotoCoreError, OSError) as exc:
+        except (botocore.exceptions.BotoCoreError, botocore.parsers.ResponseParserError, OSError) as exc:
             # Throttling that outlasted retries surfaces as ClientError above; this is
-            # the endpoint not answering, credentials missing, a malformed response.
+            # the endpoint not answering, credentials missing, a malformed response
+            # (botocore's ResponseParserError is not a BotoCoreError).
             return _error_entry(account, region, service, operation, type(exc).__name__, str(exc))
 
     def poll(self, account, region, service, operation, params=None, *, retry_on=(), attempts=30, delay=2.0):

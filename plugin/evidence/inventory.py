@@ -5,7 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
-from ..aws.errors import AwsCallError
+from ..aws.errors import AwsCallError, iam_action
 from ..aws.reader import AwsReader
 from ..aws.sessions import GLOBAL_REGION
 from .base import AccountAws, AccountUnit, Collector, RegionUnit, Unevaluable, Unit
@@ -33,10 +33,13 @@ class Inventory:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._results:
+                aws = _TracedAws(self.reader, account, self.now)
                 try:
-                    self._results[key] = collector(AccountAws(self.reader, account, self.now), region)
+                    self._results[key] = collector(aws, region)
                 except AwsCallError as error:
                     self._results[key] = error
+                except Exception as exc:  # noqa: BLE001 - an answer the collector could not read
+                    self._results[key] = aws.unreadable(collector, region, exc)
             found = self._results[key]
         if isinstance(found, AwsCallError):
             raise found
@@ -135,6 +138,34 @@ class Inventory:
                 RegionUnit(account=account, region=region, resource=account, record=record)
             ],
         )
+
+
+class _TracedAws(AccountAws):
+    """AccountAws remembering what a collector read, to name it if the collector trips
+    over an answer (a missing field, a value of an unexpected type): such a failure
+    must become an ERROR unit, never an exception that stops the whole run."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.operations: list[tuple[str, str]] = []
+
+    def call(self, service, operation, *args, **kwargs):
+        self.operations.append((service, operation))
+        return super().call(service, operation, *args, **kwargs)
+
+    def read(self, service, operation, *args, **kwargs):
+        self.operations.append((service, operation))
+        return super().read(service, operation, *args, **kwargs)
+
+    def poll(self, service, operation, *args, **kwargs):
+        self.operations.append((service, operation))
+        return super().poll(service, operation, *args, **kwargs)
+
+    def unreadable(self, collector: Collector, region: str, exc: Exception) -> AwsCallError:
+        service, operation = self.operations[-1] if self.operations else ("", collector.name)
+        read = ", ".join(dict.fromkeys(iam_action(s, o) for s, o in self.operations)) or "nothing"
+        message = f"the {collector.name} collector could not use the answers to {read}: {type(exc).__name__}: {exc}"
+        return AwsCallError(self.account, region, service, operation, "UnexpectedResponse", message)
 
 
 def _unevaluable(error: AwsCallError, region: str, what: str) -> Unevaluable:
