@@ -7,7 +7,9 @@ from pathlib import Path
 from ..summary import SummaryState
 from .findings_json import FINDING_FIELDS
 
-COLUMNS = (*FINDING_FIELDS, "test_id")
+# A WAIVED finding also carries the waiver that accepted it (plugin/gating).
+WAIVER_FIELDS = ("waiver", "waiver_reason", "waiver_owner", "waiver_expires")
+COLUMNS = (*FINDING_FIELDS, "test_id", *WAIVER_FIELDS)
 
 
 def rows(state: SummaryState) -> list[dict[str, str]]:

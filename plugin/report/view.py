@@ -57,9 +57,21 @@ class FailingUnit:
 
 
 @dataclass(frozen=True)
+class WaivedUnit:
+    account: str
+    region: str
+    resource: str
+    message: str
+    reason: str
+    owner: str
+    expires: str
+
+
+@dataclass(frozen=True)
 class Detail:
     row: ControlCounts
     failing: list[FailingUnit]
+    waived: list[WaivedUnit] = field(default_factory=list)
 
     @property
     def control(self) -> Control:
@@ -122,13 +134,24 @@ def build(state: SummaryState, command: str = "") -> View:
         sections[-1].rows.append(row)
 
     failing: dict[str, list[FailingUnit]] = {}
+    waived: dict[str, list[WaivedUnit]] = {}
     for finding in state.sorted_findings():
         if finding["status"] == FAIL:
             failing.setdefault(finding["control"], []).append(
                 FailingUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
                             finding.get(FIX_FIELD, ""))
             )
-    details = [Detail(row, failing.get(row.control.id, [])) for row in rows if row.failed]
+        elif finding.get("waiver"):
+            waived.setdefault(finding["control"], []).append(
+                WaivedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
+                           finding.get("waiver_reason", ""), finding.get("waiver_owner", ""),
+                           finding.get("waiver_expires", ""))
+            )
+    details = [
+        Detail(row, failing.get(row.control.id, []), waived.get(row.control.id, []))
+        for row in rows
+        if row.failed or row.control.id in waived
+    ]
 
     estate_accounts = state.estate.accounts if state.estate else []
     reasons = {a.id: (a.integrated, a.error or "") for a in estate_accounts}

@@ -151,10 +151,11 @@ def test_csv_has_one_row_per_finding_and_defuses_formulas(tmp_path):
     path = tmp_path / "out" / "findings.csv"
     csv_out.write(state, path)
     lines = path.read_text().splitlines()
-    assert lines[0] == "control,title,level,account,region,resource,status,message,test_id"
+    assert lines[0] == ("control,title,level,account,region,resource,status,message,test_id,"
+                        "waiver,waiver_reason,waiver_owner,waiver_expires")
     assert len(lines) == 1 + len(state.findings)
     assert lines[3] == (f"1.4,Ensure no 'root' user account access key exists,1,{C},us-east-1,{C},FAIL,"
-                        f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}]")
+                        f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}],,,,")
 
 
 def test_fix_template_takes_the_unit_fields():
@@ -171,3 +172,23 @@ def test_fix_template_takes_the_unit_fields():
     assert view.fill_fix("aws s3api get-bucket-policy --bucket {name}", hostile) == (
         "aws s3api get-bucket-policy --bucket 'x; rm -rf ~ #'"
     )
+
+
+def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
+    state = sample_state()
+    waived = finding(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", f"bucket legacy {MARKUP} allows public access")
+    waived.update(waiver="w1", waiver_reason=f"vendor drop box {MARKUP}", waiver_owner="data-team",
+                  waiver_expires="2027-01-31")
+    state.add(waived)
+    path = tmp_path / "findings.csv"
+    csv_out.write(state, path)
+    row = next(r for r in csv_out.rows(state) if r["resource"] == "arn:aws:s3:::legacy")
+    assert (row["status"], row["waiver"], row["waiver_reason"], row["waiver_owner"], row["waiver_expires"]) == (
+        "WAIVED", "w1", f"vendor drop box {MARKUP}", "data-team", "2027-01-31")
+    detail = next(d for d in view.build(state).details if d.control.id == "2.1.4")
+    assert [(u.resource, u.reason, u.owner, u.expires) for u in detail.waived] == [
+        ("arn:aws:s3:::legacy", f"vendor drop box {MARKUP}", "data-team", "2027-01-31")]
+    page = html.fragment(view.build(state))
+    assert "<h4>Waived resources</h4>" in page
+    assert "vendor drop box &lt;img src=x onerror=alert(1)&gt;" in page
+    assert MARKUP not in page
