@@ -9,6 +9,7 @@ from typing import Callable
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.session
 
 from . import local_endpoint
 from .readonly import check_read_only
@@ -74,6 +75,7 @@ class SessionFactory:
         self._configure_session = configure_session
         self._lock = threading.RLock()
         self._base: boto3.Session | None = None
+        self._loader = None  # botocore's model loader, shared by every session we open
         self._caller_account: str | None = None
         self._sessions: dict[str, boto3.Session | AccountUnavailable] = {}
         self._clients: dict[tuple[str, str, str], object] = {}
@@ -82,7 +84,9 @@ class SessionFactory:
     def base_session(self) -> boto3.Session:
         with self._lock:
             if self._base is None:
-                self._base = boto3.Session(profile_name=self._credentials.profile)
+                base = botocore.session.Session()
+                self._loader = base.get_component("data_loader")
+                self._base = boto3.Session(profile_name=self._credentials.profile, botocore_session=base)
                 if self._configure_session:
                     self._configure_session(self._base, "base")
             return self._base
@@ -128,10 +132,22 @@ class SessionFactory:
             aws_access_key_id=creds["AccessKeyId"],
             aws_secret_access_key=creds["SecretAccessKey"],
             aws_session_token=creds["SessionToken"],
+            botocore_session=self._botocore_session(),
         )
         if self._configure_session:
             self._configure_session(session, account)
         return session
+
+    def _botocore_session(self) -> botocore.session.Session:
+        """A botocore session sharing the base session's loader.
+
+        Each botocore session would otherwise parse every service model again: with
+        hundreds of accounts that is most of the suite's own CPU time.
+        """
+        self.base_session()
+        fresh = botocore.session.Session()
+        fresh.register_component("data_loader", self._loader)
+        return fresh
 
     def client(self, account: str, region: str, service: str):
         real_region = HOME_REGION if region == GLOBAL_REGION else region
