@@ -1,7 +1,7 @@
 """``python -m bench``: how fast the audit is, on this machine.
 
     python -m bench live   --accounts 3 --regions us-east-1,eu-west-1 --scale 1
-    python -m bench replay --accounts 19 --scale 13
+    python -m bench replay --accounts 19 --scale 19
     python -m bench all    (both, with the defaults above)
 
 ``live`` seeds a moto server on 127.0.0.1 with a scalable estate (bench/seed.py) and
@@ -27,6 +27,7 @@ from .seed import Counts, account_ids, seed_estate
 
 TARGET_WALL_S = 30.0
 TARGET_RSS_MIB = 1024.0
+LEAN = ["--tb=line", "-p", "no:logging", "-s"]
 SOURCE_ACCOUNT = "734512980016"  # distinctive, so rewriting it touches nothing else
 
 
@@ -55,7 +56,7 @@ def live(accounts: int, regions: list[str], scale: int, out: Path) -> list[dict]
     return rows
 
 
-def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool = True) -> list[dict]:
+def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool = True, parallel: bool = False) -> list[dict]:
     with MotoServer() as server:
         started = time.perf_counter()
         seed_estate(EstateClients(server.url), [SOURCE_ACCOUNT], regions, Counts.scaled(scale))
@@ -72,7 +73,11 @@ def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool 
     rows = [one.row()]
     org = measured_in_fresh_process("org-replay", args, cli_env(None), out)
     rows.append(org.row())
-    rows.append(measured_in_fresh_process("org-replay-n2", [*args, "-n", "2"], cli_env(None), out).row())
+    # pytest's own per-test work dominates a replay (see docs/PERFORMANCE.md): without
+    # output capture, log capture and long tracebacks it does less of it.
+    rows.append(measured_in_fresh_process("org-replay-lean", [*args, *LEAN], cli_env(None), out).row())
+    if parallel:
+        rows.append(measured_in_fresh_process("org-replay-n2", [*args, "-n", "2"], cli_env(None), out).row())
     verdict = "meets" if org.wall < TARGET_WALL_S and org.peak_rss_mib < TARGET_RSS_MIB else "MISSES"
     print(f"org replay: {org.units} units over {accounts} accounts in {org.wall:.1f} s, peak {org.peak_rss_mib:.0f} MiB: "
           f"{verdict} the target (< {TARGET_WALL_S:.0f} s, < {TARGET_RSS_MIB:.0f} MiB)")
@@ -91,8 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("what", choices=("live", "replay", "all"))
     parser.add_argument("--accounts", type=int, default=None, help="accounts (live: 3, replay: 19)")
     parser.add_argument("--regions", default="us-east-1,eu-west-1", help="comma-separated regions")
-    parser.add_argument("--scale", type=int, default=None, help="resources per region, x Counts() (live: 1, replay: 13)")
+    parser.add_argument("--scale", type=int, default=None, help="resources per region, x Counts() (live: 1, replay: 19)")
     parser.add_argument("--no-html", action="store_true", help="replay without the HTML report")
+    parser.add_argument("--replay-n2", action="store_true", help="also replay the organisation with -n 2")
     parser.add_argument("--out", default=None, help="where logs, findings and snapshots go (default: a temp dir)")
     opts = parser.parse_args(argv)
     out = Path(opts.out or tempfile.mkdtemp(prefix="cis-bench-"))
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     if opts.what in ("live", "all"):
         rows += live(opts.accounts or 3, regions, opts.scale or 1, out)
     if opts.what in ("replay", "all"):
-        rows += replay(opts.accounts or 19, opts.scale or 13, regions, out, html=not opts.no_html)
+        rows += replay(opts.accounts or 19, opts.scale or 19, regions, out, html=not opts.no_html, parallel=opts.replay_n2)
     show(rows)
     (out / "bench.json").write_text(json.dumps(rows, indent=2))
     print(f"logs, findings and snapshots: {out}")
