@@ -8,4 +8,5 @@ python -m pip install --quiet -e '.[test]'
 if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
-python -m pytest tests -n 2 -p no:cacheprovider "$@"
+# loadgroup: tests sharing one expensive fixture (xdist_group) stay on one worker.
+python -m pytest tests -n 2 --dist loadgroup -p no:cacheprovider "$@"

@@ -15,6 +15,9 @@ from tests.moto_server import MotoServerProcess, audit_args, cli_env, run_cli
 
 REGIONS = ["us-east-1", "eu-west-1"]
 
+# One server and three CLI runs shared by every test here: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("end-to-end")
+
 
 @pytest.fixture(scope="module")
 def server():
@@ -74,6 +77,17 @@ def test_terminal_summary_matches_findings(runs):
     # Failed, Passed (and Errors, when any control errored: moto has no Access Analyzer).
     assert re.search(r"^1\.5\s+Ensure MFA is enabled for the 'root' user account\s+2\s+0(\s+0)?$", serial.stdout, re.M)
     assert "Traceback" not in serial.stdout + serial.stderr
+
+
+def test_an_operation_the_endpoint_lacks_is_an_error_not_a_pass(runs):
+    serial, _, _ = runs
+    analyzers = [f for f in serial.findings["findings"] if f["control"] == "1.20"]
+    assert {(f["account"], f["region"]) for f in analyzers} == {(a, r) for a in (A, B) for r in REGIONS}
+    for finding in analyzers:
+        assert finding["status"] == "ERROR"
+        assert finding["message"].startswith(
+            f"access-analyzer:ListAnalyzers failed in account {finding['account']}, region {finding['region']}: 500"
+        )
 
 
 def test_parallel_run_has_identical_ids_outcomes_and_calls(runs):
