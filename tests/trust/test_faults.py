@@ -6,6 +6,7 @@ without the fault and once with it, and compares finding by finding.
 """
 from __future__ import annotations
 
+import botocore.retries.adaptive
 import botocore.retries.standard
 import pytest
 
@@ -18,20 +19,23 @@ from tests.trust.operations import scan
 
 REGION = "us-east-1"
 SMALL = Counts(users=2, buckets=1, vpcs=0, security_groups=2, instances=2, trails=1)
+TINY = Counts(users=1, buckets=1, vpcs=0, security_groups=1, instances=1, trails=1)  # one of each, per account
 
 
 @pytest.fixture
 def no_backoff(monkeypatch):
-    """Retries without botocore's exponential sleeps: the tests count attempts, not seconds."""
+    """Retries without botocore's sleeps (exponential backoff, and the adaptive mode's
+    client-side rate limit after a throttle): the tests count attempts, not seconds."""
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+    monkeypatch.setattr(botocore.retries.adaptive.ClientRateLimiter, "on_sending_request", lambda self, **_: None)
 
 
 def of_account(run, account):
     return [f for f in run.findings if f.account == account]
 
 
-def seeded(moto, accounts):
-    seed_estate(moto, list(accounts), [REGION], SMALL, workers=1)
+def seeded(moto, accounts, counts=SMALL):
+    seed_estate(moto, list(accounts), [REGION], counts, workers=1)
 
 
 def test_access_denied_on_each_service_errors_only_its_units(audit, moto, tmp_path):
@@ -39,7 +43,7 @@ def test_access_denied_on_each_service_errors_only_its_units(audit, moto, tmp_pa
     services = scan().services
     accounts = [f"{500000000000 + n:012d}" for n in range(len(services))]
     denied = dict(zip(accounts, services))
-    seeded(moto, accounts)
+    seeded(moto, accounts, TINY)
     recorded = tmp_path / "baseline.snapshot.json"
     baseline = audit(accounts=accounts, regions=[REGION], args=["--aws-snapshot-out", str(recorded)])
     # The run and the static scan agree: the scan misses no operation the run made.
