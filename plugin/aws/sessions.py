@@ -13,6 +13,7 @@ import botocore.session
 
 from . import local_endpoint
 from .readonly import check_read_only
+from .strict_json import refuse_unreadable_json
 
 # IAM, Organizations, account and other global services are called in this region.
 GLOBAL_REGION = "global"
@@ -164,6 +165,7 @@ class SessionFactory:
             config=client_config(service, self._credentials.max_attempts),
         )
         client.meta.events.register("before-call", self._before_call)
+        client.meta.events.register("before-parse", refuse_unreadable_json)
         if service == "s3control" and endpoint_url():
             local_endpoint.register(client)  # no <account>.host names on a local endpoint
         return client

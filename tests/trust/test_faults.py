@@ -153,11 +153,16 @@ def test_unreadable_and_unexpected_responses_are_errors_with_a_reason(audit, mot
 
 
 def test_a_body_that_cannot_be_parsed_is_an_error(audit, moto):
+    """Garbled XML (ec2) and garbled JSON (cloudtrail, which botocore alone would read
+    as "no trails") both become errors of the call, never an empty answer."""
     seeded(moto, [A])
-    garbage = faults.Garbage("ec2", "DescribeSecurityGroups", b"<DescribeSecurityGroupsResponse><unclosed")
-    run = audit("5.2", "5.3", "5.4", accounts=[A], regions=[REGION], plugins=[garbage])
-    group_errors = [f for f in run.findings if "ec2:DescribeSecurityGroups" in f.message]
-    assert group_errors and {f.status for f in group_errors} == {"ERROR"}
-    assert all("ResponseParserError" in f.message for f in group_errors)
-    assert {f.control for f in group_errors} == {"5.2", "5.3", "5.4"}
+    garbage = [
+        faults.Garbage("ec2", "DescribeSecurityGroups", b"<DescribeSecurityGroupsResponse><unclosed"),
+        faults.Garbage("cloudtrail", "DescribeTrails", b'{"trailList": [{"Name": "cut-off'),
+    ]
+    run = audit("5.2", "5.3", "5.4", "3.1", "3.2", accounts=[A], regions=[REGION], plugins=garbage)
+    assert {f.control for f in run.findings} == {"5.2", "5.3", "5.4", "3.1", "3.2"}
     assert [f.status for f in run.findings] == ["ERROR"] * len(run.findings)
+    for finding in run.findings:
+        call = "cloudtrail:DescribeTrails" if finding.control.startswith("3.") else "ec2:DescribeSecurityGroups"
+        assert call in finding.message and "ResponseParserError" in finding.message, finding
