@@ -1,8 +1,6 @@
-"""Registers the CIS audit plugin for every pytest run from this repository.
+"""Root conftest: our own tests drive the audit in-process with pytester.
 
-The plugin is registered here and only here (there is no pytest11 entry point), so
-``pytest`` over cis_checks/ audits AWS, and ``pytest tests`` runs our own tests with
-the plugin's options available but the audit dormant. pytester drives the audit
-in-process from our own tests.
+The audit plugin itself is registered once, by the ``pytest11`` entry point in
+pyproject.toml (``plugin.entry``), not here.
 """
-pytest_plugins = ["plugin.entry", "pytester"]
+pytest_plugins = ["pytester"]

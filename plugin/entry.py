@@ -28,12 +28,15 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 def audits_controls(config: pytest.Config) -> bool:
     """The audit runs only when the controls in cis_checks/ are collected (not for tests/)."""
     for arg in config.args:
+        if config.option.pyargs and str(arg).split("::")[0].split(".")[0] == CHECKS_DIR.name:
+            return True  # pytest --pyargs cis_checks: the installed controls, from anywhere
         path = Path(str(arg).split("::")[0]).resolve()
         if path == CHECKS_DIR or CHECKS_DIR in path.parents or path in CHECKS_DIR.parents:
             return True
     return False
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-html's, which reads the report path we default
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "cis(spec): a CIS AWS Foundations control (set by plugin.controls.control)")
     for marker, meaning in (

@@ -78,6 +78,8 @@ def run_audit(
     findings = pytester.path / "findings.json"
     argv = [
         str(CHECKS_DIR),
+        # Plugin autoload is off in-process (tests/conftest.py): name the audit plugin.
+        "-p", "plugin.entry",
         "-p", "no:cacheprovider",
         "--aws-accounts", ",".join(accounts),
         "--aws-role-name", ROLE,

@@ -15,9 +15,10 @@ Progress = Callable[[str, int, int], None]  # (account, done, total)
 
 
 class Inventory:
-    def __init__(self, estate: Estate, reader: AwsReader):
+    def __init__(self, estate: Estate, reader: AwsReader, max_workers: int = 16):
         self.estate = estate
         self.reader = reader
+        self.max_workers = max_workers
         self._results: dict[tuple[str, str, str], Any] = {}
         self._locks: dict[tuple[str, str, str], threading.Lock] = {}
         self._guard = threading.Lock()
@@ -86,6 +87,7 @@ class Inventory:
         An account that could not be reached, or whose collector failed, yields one
         Unevaluable unit labelled ``what`` carrying the reason.
         """
+        self.gather([collector], self.max_workers)  # cached results: free when gathered already
         for account in self.estate.accounts:
             if not account.integrated:
                 yield _unevaluable(unavailable_error(account), GLOBAL_REGION, what)
@@ -104,6 +106,7 @@ class Inventory:
         what: str = "",
     ) -> Iterator[Unit]:
         """Units built from a regional collector's result, for every account and region."""
+        self.gather([collector], self.max_workers)
         for account in self.estate.accounts:
             if not account.integrated:
                 yield _unevaluable(unavailable_error(account), GLOBAL_REGION, what or "account")

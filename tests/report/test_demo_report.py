@@ -15,7 +15,7 @@ MARKUP = "<img src=x onerror=alert(1)>"  # in a demo security group's Name tag a
 def test_demo_report_top_is_saved_and_shows_markup_as_text(aws_env, pytester, offline_page):
     html_path, findings_path = pytester.path / "reports" / "report.html", pytester.path / "findings.json"
     result = pytester.runpytest_inprocess(
-        str(CHECKS_DIR), "--aws-demo", "-p", "no:cacheprovider", "-p", "pytest_html.plugin",
+        str(CHECKS_DIR), "--aws-demo", "-p", "plugin.entry", "-p", "no:cacheprovider", "-p", "pytest_html.plugin",
         "-p", "pytest_metadata.plugin", "--cis-json", str(findings_path),
     )
     assert html_path.exists(), result.stdout.str()  # the plugin's default report path
