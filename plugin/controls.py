@@ -46,11 +46,18 @@ def control(control_id: str, *, units: UnitSource, reads: tuple[str, ...] = (), 
     return decorate
 
 
+_SPEC = pytest.StashKey["ControlSpec | None"]()
+
+
 def spec_of(item_or_definition) -> ControlSpec | None:
-    marker = item_or_definition.get_closest_marker(MARKER)
-    if marker is None or not marker.args or not isinstance(marker.args[0], ControlSpec):
-        return None
-    return marker.args[0]
+    # Asked several times per test by several hooks: looking markers up walks the node
+    # chain each time, so the answer is kept on the node.
+    stash = item_or_definition.stash
+    if _SPEC not in stash:
+        marker = item_or_definition.get_closest_marker(MARKER)
+        found = marker.args[0] if marker is not None and marker.args else None
+        stash[_SPEC] = found if isinstance(found, ControlSpec) else None
+    return stash[_SPEC]
 
 
 def unit_of(item):
