@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from botocore.exceptions import ClientError
 
 from plugin.aws.errors import AwsCallError
 
 from plugin.demo import gaps, iam_state
 from plugin.registry import by_id
 from tests.harness import A, B, C
+from tests.refusals import Refuse
 
 NOW = dt.datetime.now(dt.timezone.utc)
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}
@@ -33,25 +33,6 @@ def denied(account: str, service: str, operation: str) -> str:
 
 def days_ago(days: int) -> dt.datetime:
     return NOW - dt.timedelta(days=days)
-
-
-class DenyOperation:
-    """A plugin for the in-process audit: one operation in one account answers AccessDenied."""
-
-    def __init__(self, account: str, service: str, operation: str):
-        self.account, self.service, self.operation = account, service, operation
-
-    def pytest_cis_configure_session(self, session, account):
-        if account != self.account:
-            return
-
-        def deny(model, **_):
-            if model.name != self.operation:
-                return None
-            error = {"Code": "AccessDenied", "Message": f"not authorized to perform {self.service}:{model.name}"}
-            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}, model.name)
-
-        session.events.register_last(f"before-call.{self.service}", deny)
 
 
 # -- account-level controls: 1.1-1.9, 1.17, 1.22 ----------------------------------------
@@ -88,7 +69,7 @@ def test_1_1_to_1_9_1_17_1_21_1_22_account_controls(audit, moto):
     seed_accounts(moto)
     run = audit("1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.17", "1.21", "1.22",
                 accounts=[A, B, C], args=["--cis-root-use-days", "30"],
-                plugins=[DenyOperation(C, "account", "GetAlternateContact")])
+                plugins=[Refuse(C, ("account", "GetAlternateContact"))])
 
     def outcome(control, account):
         found = run.one(control, account=account)
@@ -176,7 +157,7 @@ def test_1_10_to_1_15_user_credentials_and_permissions(audit, moto):
     iam_b.create_user(UserName="frank")
     iam_b.create_login_profile(UserName="frank", Password="Whatever-It-Is-1")
     run = audit("1.10", "1.11", "1.12", "1.13", "1.14", "1.15", accounts=[A, B],
-                plugins=[DenyOperation(B, "iam", "GetCredentialReport")])
+                plugins=[Refuse(B, ("iam", "GetCredentialReport"))])
 
     def outcome(control, label):
         found = [f for f in run.of(control) if f.test_id.endswith(f"[{A}-global-user/{label}]")]

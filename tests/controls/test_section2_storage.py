@@ -1,31 +1,13 @@
 """Section 2 controls, both sides of each, against in-process moto."""
 import json
 
-from botocore.exceptions import ClientError
 
 from plugin.demo.seed.section2 import ALL_FLAGS, create_bucket, deny_http_policy, enable_mfa_delete
 from tests.harness import A, B
+from tests.refusals import Refuse
 
 HTTP_FIX = '(a Deny to "*" on s3:* for its objects when aws:SecureTransport is false)'
 ALL_OFF = "BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets"
-
-
-class DenyBucketOperation:
-    """A plugin for the in-process audit: one S3 operation on one bucket answers AccessDenied."""
-
-    def __init__(self, account: str, operation: str, bucket: str):
-        self.account, self.operation, self.bucket = account, operation, bucket
-
-    def pytest_cis_configure_session(self, session, account):
-        if account != self.account:
-            return
-
-        def deny(model, context, **_):
-            if model.name == self.operation and context.get("input_params", {}).get("Bucket") == self.bucket:
-                error = {"Code": "AccessDenied", "Message": "Access Denied"}
-                raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}, model.name)
-
-        session.events.register_last("before-call.s3", deny)
 
 
 def seed_buckets(moto):
@@ -100,7 +82,7 @@ def test_2_1_1_denied_policy_read_is_an_error_for_that_bucket_only(audit, moto):
     create_bucket(moto, A, "us-east-1", "locked")
     create_bucket(moto, A, "us-east-1", "open")
     moto.client("s3", A).put_bucket_policy(Bucket="open", Policy=deny_http_policy("open"))
-    run = audit("2.1.1", "2.1.2", accounts=[A], plugins=[DenyBucketOperation(A, "GetBucketPolicy", "locked")])
+    run = audit("2.1.1", "2.1.2", accounts=[A], plugins=[Refuse(A, ("s3", "GetBucketPolicy"), message="Access Denied", only_if=lambda params: params.get("Bucket") == "locked")])
 
     assert outcome(run, "2.1.1", "arn:aws:s3:::locked") == (
         "ERROR",

@@ -7,26 +7,9 @@ from botocore.exceptions import ClientError
 from plugin.demo.seed.section2 import create_bucket
 from plugin.demo.seed.section3 import READ_WRITE_MANAGEMENT, set_cloudwatch_delivery, set_recorder_status
 from tests.harness import A, B, C
+from tests.refusals import Refuse
 
 NOW = dt.datetime.now(dt.timezone.utc)
-
-
-class DenyOperation:
-    """A plugin for the in-process audit: one operation of a service, in one account, answers AccessDenied."""
-
-    def __init__(self, account: str, service: str, operation: str):
-        self.account, self.service, self.operation = account, service, operation
-
-    def pytest_cis_configure_session(self, session, account):
-        if account != self.account:
-            return
-
-        def deny(model, **_):
-            if model.name == self.operation:
-                error = {"Code": "AccessDenied", "Message": "denied by the test"}
-                raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}, model.name)
-
-        session.events.register_last(f"before-call.{self.service}", deny)
 
 
 def trail(moto, account, name, bucket, region="us-east-1", *, logging=True, selectors=None, advanced=None, **options):
@@ -278,7 +261,7 @@ def test_3_10_3_11_object_level_logging(audit, moto):
     trail(moto, A, "elsewhere", "trail-a2", "eu-west-1", selectors=all_objects)
     # B's selectors cannot be read: not a pass, an error naming the call.
     trail(moto, B, "unread", "trail-b", IsMultiRegionTrail=True, selectors=all_objects)
-    denied = DenyOperation(B, "cloudtrail", "GetEventSelectors")
+    denied = Refuse(B, ("cloudtrail", "GetEventSelectors"), message="denied by the test")
     run = audit("3.10", "3.11", "3.1", accounts=[A, B], regions=["us-east-1", "eu-west-1"], plugins=[denied])
 
     bucket_ids = {f"{A}-us-east-1-bucket/{n}" for n in ("written", "read", "ignored", "trail-a")}

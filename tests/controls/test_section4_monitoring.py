@@ -6,7 +6,6 @@ the benchmark, and failed reads that must be errors, never passes. 4.16: Securit
 on, off, and unreadable, per account and region.
 """
 import pytest
-from botocore.exceptions import ClientError
 
 from plugin.aws.errors import AwsCallError, iam_action
 from plugin.demo.seed import section4 as seed
@@ -14,32 +13,12 @@ from plugin.evidence.cloudtrail import Trail
 from plugin.evidence.monitoring import Alarm, LogGroupWatch, MetricFilter, MonitoredAccount, Subscription
 from plugin.registry import by_id
 from tests.harness import A, B, C
+from tests.refusals import Refuse
 
 D, E, F, G = "444444444444", "555555555555", "666666666666", "777777777777"
 REGION, OTHER_REGION = "us-east-1", "eu-west-1"
 LOG_GROUP = "cis-monitoring-trail-logs"
 MONITORED = [f"4.{n}" for n in range(1, 16)]
-
-
-class Refuse:
-    """A plugin for the in-process audit: some operations in one account answer an error code."""
-
-    def __init__(self, account: str, code: str, *operations: tuple[str, str]):
-        self.account, self.code, self.operations = account, code, set(operations)
-
-    def pytest_cis_configure_session(self, session, account):
-        if account != self.account:
-            return
-        for service, operation in self.operations:
-            session.events.register_last(f"before-call.{service}.{operation}", self._refuse(service))
-
-    def _refuse(self, service):
-        def refuse(model, **_):
-            message = f"not authorized to perform {iam_action(service, model.name)}"
-            error = {"Code": self.code, "Message": message}
-            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, model.name)
-
-        return refuse
 
 
 def denied(account, region, service, operation):
@@ -119,10 +98,10 @@ def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_regio
         log_group = seed.trail_into_logs(moto, account, REGION)
         seed.whole_chains(moto, account, REGION, log_group, ["4.1"], seed.topic(moto, account, REGION))
     plugins = [
-        Refuse(B, "AccessDeniedException", ("logs", "DescribeMetricFilters"), ("securityhub", "DescribeHub")),
-        Refuse(C, "AccessDeniedException", ("cloudwatch", "DescribeAlarms")),
-        Refuse(D, "ResourceNotFoundException", ("logs", "DescribeMetricFilters")),
-        Refuse(E, "NotFound", ("sns", "ListSubscriptionsByTopic")),
+        Refuse(B, ("logs", "DescribeMetricFilters"), ("securityhub", "DescribeHub"), code="AccessDeniedException"),
+        Refuse(C, ("cloudwatch", "DescribeAlarms"), code="AccessDeniedException"),
+        Refuse(D, ("logs", "DescribeMetricFilters"), code="ResourceNotFoundException"),
+        Refuse(E, ("sns", "ListSubscriptionsByTopic"), code="NotFound"),
     ]
 
     run = audit("4.1", "4.16", accounts=[A, B, C, D, E], regions=[REGION, OTHER_REGION], plugins=plugins)

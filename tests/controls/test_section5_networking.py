@@ -4,11 +4,11 @@ moto gives every account a default VPC in every region, with its default network
 ACL (allow all inbound at rule 100) and default security group; the tests count
 those units too, as a real audit would.
 """
-from botocore.awsrequest import AWSResponse
 
 from plugin.aws.errors import AwsCallError
 from plugin.registry import by_id
 from tests.harness import A, B
+from tests.refusals import Refuse
 
 REGION = "us-east-1"
 MARKUP = "<img src=x onerror=alert(1)>"
@@ -64,23 +64,6 @@ def tcp(low, high, ipv4=(), ipv6=()):
     }
 
 
-class DenyIn:
-    """A pytest plugin: one EC2 operation answers UnauthorizedOperation in one account."""
-
-    def __init__(self, account: str, operation: str):
-        self.account, self.operation = account, operation
-
-    def pytest_cis_configure_session(self, session, account):
-        if account == self.account:
-            session.events.register_last(f"before-call.ec2.{self.operation}", self._deny)
-
-    def _deny(self, **_kwargs):
-        error = {"Code": "UnauthorizedOperation", "Message": "You are not authorized to perform this operation."}
-        return AWSResponse("https://denied.invalid", 403, {}, None), {
-            "Error": error, "ResponseMetadata": {"HTTPStatusCode": 403},
-        }
-
-
 # -- 5.1 ----------------------------------------------------------------------
 
 def test_5_1_acls_first_match_by_rule_number_and_denied_listing_is_an_error(audit, moto):
@@ -98,7 +81,7 @@ def test_5_1_acls_first_match_by_rule_number_and_denied_listing_is_an_error(audi
     acl_entry(ec2, bastion, 130, "deny", "-1", ipv6="::/0")
     moto.client("ec2", B, REGION)
 
-    run = audit("5.1", accounts=[A, B], plugins=[DenyIn(B, "DescribeNetworkAcls")])
+    run = audit("5.1", accounts=[A, B], plugins=[Refuse(B, ("ec2", "DescribeNetworkAcls"), code="UnauthorizedOperation", message="You are not authorized to perform this operation.")])
 
     assert run.statuses("5.1") == {
         f"{A}-{REGION}-network-acl/{default_acl(ec2, vpc)}": "FAIL",
