@@ -66,16 +66,21 @@ class AccountAws:
         self._reader = reader
         self.account = account
         self.now = now
+        # What the collector read, in order: names the answers a collector tripped over.
+        self.operations: list[tuple[str, str]] = []
 
     def call(self, service: str, operation: str, region: str = GLOBAL_REGION, absent: Iterable[str] = (), **params) -> Any:
         """Response of one read; raises AwsCallError (the unit becomes an ERROR)."""
+        self.operations.append((service, operation))
         return self._reader.call(self.account, region, service, operation, params, absent=absent)
 
     def read(self, service: str, operation: str, region: str = GLOBAL_REGION, absent: Iterable[str] = (), **params) -> Read:
         """Response of one read, or the error, for evidence that only some controls need."""
+        self.operations.append((service, operation))
         return self._reader.read(self.account, region, service, operation, params, absent=absent)
 
     def poll(self, service: str, operation: str, region: str = GLOBAL_REGION, retry_on: Iterable[str] = (), **params) -> Any:
+        self.operations.append((service, operation))
         return self._reader.poll(self.account, region, service, operation, params, retry_on=tuple(retry_on))
 
 

@@ -34,13 +34,13 @@ class Inventory:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._results:
-                aws = _TracedAws(self.reader, account, self.now)
+                aws = AccountAws(self.reader, account, self.now)
                 try:
                     self._results[key] = collector(aws, region)
                 except AwsCallError as error:
                     self._results[key] = error
                 except Exception as exc:  # noqa: BLE001 - an answer the collector could not read
-                    self._results[key] = aws.unreadable(collector, region, exc)
+                    self._results[key] = _unreadable(aws, collector, region, exc)
             found = self._results[key]
         if isinstance(found, AwsCallError):
             raise found
@@ -143,32 +143,13 @@ class Inventory:
         )
 
 
-class _TracedAws(AccountAws):
-    """AccountAws remembering what a collector read, to name it if the collector trips
-    over an answer (a missing field, a value of an unexpected type): such a failure
-    must become an ERROR unit, never an exception that stops the whole run."""
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.operations: list[tuple[str, str]] = []
-
-    def call(self, service, operation, *args, **kwargs):
-        self.operations.append((service, operation))
-        return super().call(service, operation, *args, **kwargs)
-
-    def read(self, service, operation, *args, **kwargs):
-        self.operations.append((service, operation))
-        return super().read(service, operation, *args, **kwargs)
-
-    def poll(self, service, operation, *args, **kwargs):
-        self.operations.append((service, operation))
-        return super().poll(service, operation, *args, **kwargs)
-
-    def unreadable(self, collector: Collector, region: str, exc: Exception) -> AwsCallError:
-        service, operation = self.operations[-1] if self.operations else ("", collector.name)
-        read = ", ".join(dict.fromkeys(iam_action(s, o) for s, o in self.operations)) or "nothing"
-        message = f"the {collector.name} collector could not use the answers to {read}: {type(exc).__name__}: {exc}"
-        return AwsCallError(self.account, region, service, operation, "UnexpectedResponse", message)
+def _unreadable(aws: AccountAws, collector: Collector, region: str, exc: Exception) -> AwsCallError:
+    """A collector tripped over an answer (a missing field, a value of an unexpected
+    type): an ERROR naming what it read, never an exception that stops the whole run."""
+    service, operation = aws.operations[-1] if aws.operations else ("", collector.name)
+    read = ", ".join(dict.fromkeys(iam_action(s, o) for s, o in aws.operations)) or "nothing"
+    message = f"the {collector.name} collector could not use the answers to {read}: {type(exc).__name__}: {exc}"
+    return AwsCallError(aws.account, region, service, operation, "UnexpectedResponse", message)
 
 
 def _unevaluable(error: AwsCallError, region: str, what: str) -> Unevaluable:
