@@ -31,7 +31,9 @@ def audits_controls(config: pytest.Config) -> bool:
         if config.option.pyargs and str(arg).split("::")[0].split(".")[0] == CHECKS_DIR.name:
             return True  # pytest --pyargs cis_checks: the installed controls, from anywhere
         path = Path(str(arg).split("::")[0]).resolve()
-        if path == CHECKS_DIR or CHECKS_DIR in path.parents or path in CHECKS_DIR.parents:
+        # By name, not by location: after `pip install .` the imported cis_checks lives in
+        # site-packages while the checkout's copy is what the user points pytest at.
+        if CHECKS_DIR.name in path.parts or (path / CHECKS_DIR.name / "__init__.py").is_file():
             return True
     return False
 
