@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-import cis_checks
-
 from . import hookspecs, options
 from .audit import NAME, CisAudit
 from .gating.plugin import NAME as GATING, GatingPlugin
@@ -14,7 +12,10 @@ from .demo.run import start_demo
 from .report import plugin as reports
 from .roles import is_controller
 
-CHECKS_DIR = Path(cis_checks.__file__).resolve().parent
+# The controls' package, by name. It is not imported here: after a non-editable install an
+# early import would bind the name to site-packages, and pytest would then refuse the
+# checkout's test modules as an import mismatch.
+CHECKS_PACKAGE = "cis_checks"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,12 +29,12 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 def audits_controls(config: pytest.Config) -> bool:
     """The audit runs only when the controls in cis_checks/ are collected (not for tests/)."""
     for arg in config.args:
-        if config.option.pyargs and str(arg).split("::")[0].split(".")[0] == CHECKS_DIR.name:
+        if config.option.pyargs and str(arg).split("::")[0].split(".")[0] == CHECKS_PACKAGE:
             return True  # pytest --pyargs cis_checks: the installed controls, from anywhere
         path = Path(str(arg).split("::")[0]).resolve()
         # By name, not by location: after `pip install .` the imported cis_checks lives in
         # site-packages while the checkout's copy is what the user points pytest at.
-        if CHECKS_DIR.name in path.parts or (path / CHECKS_DIR.name / "__init__.py").is_file():
+        if CHECKS_PACKAGE in path.parts or (path / CHECKS_PACKAGE / "__init__.py").is_file():
             return True
     return False
 

@@ -83,7 +83,12 @@ def properties(control: Control, unit: Unit, status: str, message: str) -> list[
 
 def finding_of(report) -> dict[str, str] | None:
     """The finding a report carries, or None for reports that decide nothing."""
-    props = {name[len(PREFIX):]: value for name, value in report.user_properties if str(name).startswith(PREFIX)}
+    # Collection reports (a module that failed to import) carry no user properties.
+    props = {
+        name[len(PREFIX):]: value
+        for name, value in getattr(report, "user_properties", ())
+        if str(name).startswith(PREFIX)
+    }
     if "status" not in props:
         return None
     props["test_id"] = report.nodeid

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import threading
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from moto.iam.models import get_account_id_from  # moto's mapping of access keys to accounts
@@ -37,6 +37,13 @@ def with_gap_fillers(app):
     return middleware
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """The demo's requests are the audit's own: one log line each would bury its output."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
 class DemoServer:
     def __init__(self, host: str = "127.0.0.1"):
         self.host = host
@@ -52,7 +59,7 @@ class DemoServer:
         from moto.server import DomainDispatcherApplication, create_backend_app
 
         app = with_gap_fillers(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(self.host, 0, app, threaded=True)
+        self._server = make_server(self.host, 0, app, threaded=True, request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
