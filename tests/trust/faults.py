@@ -73,7 +73,7 @@ def error_body(service: str, code: str, message: str) -> tuple[dict, bytes]:
     if protocol == "smithy-rpc-v2-cbor":
         body = bytes([0xA2]) + _cbor_text("__type") + _cbor_text(code) + _cbor_text("message") + _cbor_text(message)
         return {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}, body
-    raise NotImplementedError(f"no error body for the {protocol} protocol ({service})")
+    raise ValueError(f"the fault injector speaks no {protocol} protocol (service {service})")
 
 
 def http_response(url: str, status: int, headers: dict, body: bytes) -> AWSResponse:
