@@ -47,11 +47,9 @@ def client_config(service: str, max_attempts: int) -> botocore.config.Config:
         "read_timeout": 60,
     }
     if endpoint_url():
-        # A local endpoint cannot resolve per-bucket or per-account host names
-        # (``bucket.127.0.0.1``, ``111111111111.127.0.0.1`` for S3 Control).
+        # A local endpoint cannot resolve per-bucket host names (``bucket.127.0.0.1``);
+        # S3 Control's per-account ones are handled by local_endpoint (see _make_client).
         options["s3"] = {"addressing_style": "path"}
-        if service == "s3control":
-            options["inject_host_prefix"] = False
     return botocore.config.Config(**options)
 
 

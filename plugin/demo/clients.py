@@ -47,7 +47,7 @@ class EstateClients:
         if key not in self._clients:
             from botocore.config import Config
 
-            config = Config(s3={"addressing_style": "path"}, inject_host_prefix=service != "s3control")
+            config = Config(s3={"addressing_style": "path"})
             self._clients[key] = self.session(account).client(
                 service, region_name=region, endpoint_url=self.endpoint_url, config=config
             )
