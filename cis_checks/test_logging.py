@@ -1,4 +1,8 @@
-"""Section 3: Logging (CloudTrail, AWS Config, KMS, VPC flow logs, S3 object-level logging)."""
+"""Section 3: Logging (CloudTrail, AWS Config, KMS, VPC flow logs, S3 object-level logging).
+
+PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
+introspection (costly at organisation scale, and noise in a finding) is left out.
+"""
 import datetime as dt
 
 from plugin.controls import control

@@ -5,91 +5,94 @@ multi-region trail recording all management events into CloudWatch Logs, a metri
 filter there catching every event of the benchmark's pattern (the registry's
 ``filter_patterns``), an alarm on its metric, and an SNS topic with a confirmed
 subscription. The failure names the first link that broke.
+
+PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
+introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control
+from plugin.controls import control, running
 from plugin.evidence import monitoring, securityhub
-from plugin.registry import by_id
 
 
-def assert_monitored(account, control_id):
-    patterns = by_id()[control_id].extra["filter_patterns"]
-    broken = account.first_broken_link(control_id, patterns)
+def assert_monitored(account):
+    # The selected version's patterns: v5.0.0 widened 4.10's (rule C7).
+    patterns = running().control.extra["filter_patterns"]
+    broken = account.first_broken_link(running().control.id, patterns)
     assert broken is None, broken
 
 
 @control("4.1", units=monitoring.accounts)
 def test_4_1_unauthorized_api_calls_monitored(account):
-    assert_monitored(account, "4.1")
+    assert_monitored(account)
 
 
 @control("4.2", units=monitoring.accounts)
 def test_4_2_console_signin_without_mfa_monitored(account):
-    assert_monitored(account, "4.2")
+    assert_monitored(account)
 
 
 @control("4.3", units=monitoring.accounts)
 def test_4_3_root_account_usage_monitored(account):
-    assert_monitored(account, "4.3")
+    assert_monitored(account)
 
 
 @control("4.4", units=monitoring.accounts)
 def test_4_4_iam_policy_changes_monitored(account):
-    assert_monitored(account, "4.4")
+    assert_monitored(account)
 
 
 @control("4.5", units=monitoring.accounts)
 def test_4_5_cloudtrail_changes_monitored(account):
-    assert_monitored(account, "4.5")
+    assert_monitored(account)
 
 
 @control("4.6", units=monitoring.accounts)
 def test_4_6_console_authentication_failures_monitored(account):
-    assert_monitored(account, "4.6")
+    assert_monitored(account)
 
 
 @control("4.7", units=monitoring.accounts)
 def test_4_7_cmk_disable_or_deletion_monitored(account):
-    assert_monitored(account, "4.7")
+    assert_monitored(account)
 
 
 @control("4.8", units=monitoring.accounts)
 def test_4_8_s3_bucket_policy_changes_monitored(account):
-    assert_monitored(account, "4.8")
+    assert_monitored(account)
 
 
 @control("4.9", units=monitoring.accounts)
 def test_4_9_config_changes_monitored(account):
-    assert_monitored(account, "4.9")
+    assert_monitored(account)
 
 
 @control("4.10", units=monitoring.accounts)
 def test_4_10_security_group_changes_monitored(account):
-    assert_monitored(account, "4.10")
+    assert_monitored(account)
 
 
 @control("4.11", units=monitoring.accounts)
 def test_4_11_nacl_changes_monitored(account):
-    assert_monitored(account, "4.11")
+    assert_monitored(account)
 
 
 @control("4.12", units=monitoring.accounts)
 def test_4_12_network_gateway_changes_monitored(account):
-    assert_monitored(account, "4.12")
+    assert_monitored(account)
 
 
 @control("4.13", units=monitoring.accounts)
 def test_4_13_route_table_changes_monitored(account):
-    assert_monitored(account, "4.13")
+    assert_monitored(account)
 
 
 @control("4.14", units=monitoring.accounts)
 def test_4_14_vpc_changes_monitored(account):
-    assert_monitored(account, "4.14")
+    assert_monitored(account)
 
 
 @control("4.15", units=monitoring.accounts)
 def test_4_15_organizations_changes_monitored(account):
-    assert_monitored(account, "4.15")
+    assert_monitored(account)
 
 
 @control("4.16", units=securityhub.hubs)

@@ -8,25 +8,27 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import botocore.exceptions
 import pytest
 
 from . import controls as control_decl
-from . import outcomes
+from . import items as control_items
+from . import outcomes, registry
 from .aws import snapshot
 from .aws.reader import AwsReader
 from .aws.sessions import Credentials, SessionFactory
-from .evidence import COLLECTORS
-from .evidence.base import sorted_units
+from .control_modules import control_specs
+from .evidence.base import Unit, sorted_units
 from .evidence.estate import Estate, discover_estate
 from .evidence.inventory import Inventory
 from .gating import organizations, selection
 from .gating.gate import Gate, run_date
 from . import run_options
 from .options import AuditOptions
-from .registry import SECTION_MARKERS, by_id, controls
+from .registry import Control, controls
 from .report import findings_json, terminal
 from .roles import is_controller, is_worker, uses_xdist
 from .summary import SummaryState
@@ -40,11 +42,15 @@ class CisAudit:
         self.config = config
         self.options = options
         run_options.set_current(options)  # thresholds read by controls (1.7)
-        self.registry = by_id(options.benchmark)
+        self.benchmark = registry.benchmark(options.benchmark)
         self.selected = self._select(options)
+        # The selected controls of the version, by the check that evaluates each.
+        self.selected_checks: dict[str, Control] = {c.check: c for c in self.selected}
         self.gate = Gate(options.gating)
         self.inventory: Inventory | None = None
         self.reader: AwsReader | None = None
+        # Each selected check's units (or the error its unit source raised), gathered once.
+        self.units: dict[str, list[Unit] | Exception] = {}
         self.state = SummaryState(options.benchmark, self.selected, level=options.level)
         self._worker_snapshot: Path | None = None
 
@@ -57,6 +63,8 @@ class CisAudit:
             self._load(self.options.snapshot)
         else:
             self._gather()
+        if is_controller(self.config):
+            self._gather_units(control_specs(self.config))
         self.state.estate = self.inventory.estate
         self.state.aws_calls = self.reader.call_stats()
         if uses_xdist(self.config):
@@ -71,7 +79,7 @@ class CisAudit:
         except snapshot.SnapshotError as exc:
             raise pytest.UsageError(str(exc)) from None
         self.reader = AwsReader(None, data["calls"])
-        self.inventory = Inventory(Estate.from_dict(data["estate"]), self.reader)
+        self.inventory = Inventory(Estate.from_dict(data["estate"]), self.reader, self.options.max_workers)
 
     def _gather(self) -> None:
         opts = self.options
@@ -81,7 +89,7 @@ class CisAudit:
             on_call=lambda service, op: self.reader.count_request(service, op),
             configure_session=lambda s, account: hook.pytest_cis_configure_session(session=s, account=account),
         )
-        self.reader = AwsReader(sessions)
+        self.reader = AwsReader(sessions, max_concurrent=opts.max_workers)
         try:
             caller = sessions.caller_account()  # proves the base credentials work, once
             accounts = self.gate.audited_accounts(  # --aws-accounts all, --cis-shard
@@ -103,22 +111,24 @@ class CisAudit:
             raise pytest.UsageError(f"the AWS credentials could not be used (sts:GetCallerIdentity): {exc}") from None
         estate = discover_estate(accounts, list(opts.regions) if opts.regions else None, sessions, self.reader, opts.max_workers)
         self.inventory = Inventory(estate, self.reader, opts.max_workers)
-        if uses_xdist(self.config) or not opts.gating.controls:
-            # The whole benchmark (or xdist workers that replay): gather every collector
-            # up front, all at once. With --cis-controls, collectors run when a selected
-            # control first needs them, so only their evidence is read.
-            self.inventory.gather(COLLECTORS.values(), opts.max_workers, self._progress())
 
-    def _progress(self):
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is None or self.config.option.verbose < 0:
-            return None
+    def _gather_units(self, specs) -> None:
+        """Every selected check's units at once, on a bounded pool: only the evidence the
+        selected version's selected controls need is read (each unit source fans out over
+        accounts and regions itself; the reader bounds the requests in flight)."""
+        wanted = [spec for check, spec in specs.items() if check in self.selected_checks]
+        if not wanted:
+            return
 
-        def report(account: str, done: int, total: int) -> None:
-            if done == total:
-                reporter.write_line(f"cis: evidence gathered for account {account} ({total} collector runs)")
+        def units_of(spec):
+            try:
+                return sorted_units(spec.units(self.inventory))
+            except Exception as exc:  # noqa: BLE001 - raised again where pytest collects the check
+                return exc
 
-        return report
+        with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), self.options.max_workers))) as pool:
+            for spec, found in zip(wanted, pool.map(units_of, wanted)):
+                self.units[spec.check] = found
 
     def _write_snapshot(self, path: Path) -> None:
         snapshot.write(
@@ -135,13 +145,28 @@ class CisAudit:
         spec = control_decl.spec_of(metafunc.definition)
         if spec is None:
             return
-        if spec.id not in self.registry:
-            raise pytest.UsageError(f"{metafunc.function.__name__} checks control {spec.id}, which {self.options.benchmark} lacks")
-        expected = self.registry[spec.id].function_prefix
-        if not metafunc.function.__name__.startswith(expected):
-            raise pytest.UsageError(f"{metafunc.function.__name__} checks {spec.id}: name it {expected}...")
-        units = sorted_units(spec.units(self.inventory)) if self._selected(spec.id) else []
+        check_declaration(spec, metafunc.function.__name__)
+        units = self._units(spec) if spec.check in self.selected_checks else []
         metafunc.parametrize(spec.argname, units, ids=[u.test_id for u in units])
+
+    def _units(self, spec) -> list[Unit]:
+        if spec.check not in self.units:  # a worker, or a file the controller did not see
+            self.units[spec.check] = sorted_units(spec.units(self.inventory))
+        found = self.units[spec.check]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pycollect_makeitem(self, collector, name, obj):
+        made = yield
+        spec = control_decl.spec_of_function(obj) if isinstance(made, list) else None
+        if spec is None:
+            return made
+        # Named by the selected version's control id; none at all where the version (or
+        # the selection) lacks the check.
+        control = self.selected_checks.get(spec.check)
+        return control_items.as_control_items(made, control, spec) if control is not None else []
 
     @staticmethod
     def _select(options: AuditOptions) -> list:
@@ -153,49 +178,32 @@ class CisAudit:
             raise pytest.UsageError(str(exc)) from None
         return selection.select(every, options.level, options.gating.controls)
 
-    def _selected(self, control_id: str) -> bool:
-        return any(c.id == control_id for c in self.selected)
-
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
-        keep, drop = [], []
         for item in items:
-            spec = control_decl.spec_of(item)
-            if spec is None:
-                keep.append(item)
-                continue
-            if control_decl.unit_of(item) is None:  # an empty unit set: nothing to evaluate
-                drop.append(item)
-                continue
-            control = self.registry[spec.id]
-            item.add_marker(SECTION_MARKERS[control.section])
-            item.add_marker(f"level{control.level}")
-            keep.append(item)
-        if drop:
-            config.hook.pytest_deselected(items=drop)
-            items[:] = keep
+            if isinstance(item, control_items.ControlItem):
+                # -m follows the selected version's sections and levels.
+                item.add_marker(item.control.marker)
+                item.add_marker(f"level{item.control.level}")
 
     # -- running ------------------------------------------------------------
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        spec = control_decl.spec_of(item)
-        unit = control_decl.unit_of(item)
-        if spec is None or unit is None:
+        if not isinstance(item, control_items.ControlItem):
             return
-        error = outcomes.unit_error(spec, unit)
+        spec = control_decl.spec_of(item)
+        error = outcomes.unit_error(spec, item.unit)
         if error is not None:
             raise error
         if spec.manual:
-            control_decl.manual(self.registry[spec.id].manual_check or "verify this control by hand")
+            control_decl.manual(item.control.manual_check or "verify this control by hand")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
-        spec = control_decl.spec_of(item)
-        unit = control_decl.unit_of(item)
-        if spec is not None and unit is not None:
+        if isinstance(item, control_items.ControlItem):
             decided = outcomes.classify(report, call)
             if decided is not None:
-                found = outcomes.properties(self.registry[spec.id], unit, *decided)
+                found = outcomes.properties(item.control, item.unit, *decided, evidence=item.evidence)
                 # A waived or known failure becomes a non-strict xfail here, where the test ran.
                 report.user_properties.extend(self.gate.apply(report, found, run_date(self.inventory.estate.started)))
         return report
@@ -224,6 +232,7 @@ class CisAudit:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
         if not is_controller(self.config) or self.inventory is None:
             return
+        self.state.aws_calls = self.reader.call_stats()  # calls made while the controls ran count too
         self.gate.conclude(self.state, run_date(self.inventory.estate.started))
         findings_json.write(self.state, self.options.json_path)
         if self.options.snapshot_out:
@@ -242,3 +251,15 @@ class CisAudit:
             f"AWS calls: {stats['calls']} ({stats['distinct']} distinct, {stats['requests']} requests); "
             f"findings: {self.options.json_path}"
         )
+
+
+def check_declaration(spec, function_name: str) -> None:
+    """A control test names a check the catalogue has, and is named after it."""
+    if spec.check not in registry.checks():
+        raise pytest.UsageError(f"{function_name} declares check {spec.check!r}, which plugin/registry/checks lacks")
+    expected = spec.expected_name()
+    if expected is not None and function_name != expected:
+        raise pytest.UsageError(f"{function_name} checks {spec.check}: name it {expected}")
+    prefix = "test_" + spec.check.replace(".", "_") + "_"
+    if expected is None and not function_name.startswith(prefix):
+        raise pytest.UsageError(f"{function_name} checks {spec.check}: name it {prefix}...")

@@ -1,23 +1,34 @@
-"""How a control test is declared, and how it is parametrised over its units.
+"""How a control test is declared, and what it may ask while it runs.
 
     @control("1.10", units=iam.console_users, reads=("credentials",))
     def test_1_10_mfa_for_console_users(user):
+        evidence("iam:GetCredentialReport", mfa_active=user.mfa_active)
         assert user.mfa_active, f"IAM user {user.name} has a console password and no MFA device"
 
-``units`` is a unit source: a function from the Inventory to the units the control is
-about. ``reads`` names the evidence fields the control uses; if AWS refused any of
-them for a unit, that unit is an ERROR before the test body runs. A control that
-declares no ``reads`` is an ERROR when *any* of its unit's evidence is missing.
+The first argument names the **check**: its v2.0.0 control id, or, for a check v2.0.0
+lacks, a short name ("rds-multi-az"; the function is then ``test_rds_multi_az``). Each
+benchmark version maps its controls onto checks (``plugin/registry``); under a version
+that lacks the check the test has no items. ``units`` is a unit source: a function from
+the Inventory to the units the control is about. ``reads`` names the evidence fields the
+control uses; if AWS refused any of them for a unit, that unit is an ERROR before the test
+body runs. A control that declares no ``reads`` is an ERROR when *any* of its unit's
+evidence is missing.
+
+While a control test runs, :func:`evidence` records the AWS fields that decided its
+verdict, and :func:`changed` tells whether the selected benchmark version applies one of
+its changed rules (docs/VERSIONS.md) to this check.
 """
 from __future__ import annotations
 
+import contextvars
 import inspect
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import pytest
 
 from .evidence.base import Unit, UnitSource
+from .registry import Control
 
 MARKER = "cis"
 
@@ -26,24 +37,45 @@ MARKER = "cis"
 class ControlSpec:
     """What the ``cis`` marker carries for one control test."""
 
-    id: str
+    check: str
     units: UnitSource
     reads: tuple[str, ...]
     argname: str
     manual: bool
 
+    @property
+    def named(self) -> bool:
+        """A check v2.0.0 lacks, known by a name rather than an id."""
+        return not self.check[:1].isdigit()
 
-def control(control_id: str, *, units: UnitSource, reads: tuple[str, ...] = (), manual: bool = False) -> Callable:
-    """Declare a test function as the check for a CIS control."""
+    def slug(self, function_name: str) -> str:
+        """What the function's name says it checks, after ``test_<v2.0.0 id>_``."""
+        prefix = "test_" if self.named else "test_" + self.check.replace(".", "_") + "_"
+        return function_name.removeprefix(prefix)
+
+    def expected_name(self) -> str | None:
+        """The function name a check known by a name must have (None: any test_<id>_<what>)."""
+        return "test_" + self.check.replace("-", "_") if self.named else None
+
+
+def control(check: str, *, units: UnitSource, reads: tuple[str, ...] = (), manual: bool = False) -> Callable:
+    """Declare a test function as the check ``check`` (a v2.0.0 id, or a name)."""
 
     def decorate(fn: Callable) -> Callable:
         params = list(inspect.signature(fn).parameters)
         if len(params) != 1:
             raise TypeError(f"{fn.__name__} must take exactly one argument: the unit it evaluates")
-        spec = ControlSpec(control_id, units, tuple(reads), params[0], manual)
+        spec = ControlSpec(check, units, tuple(reads), params[0], manual)
         return pytest.mark.cis(spec)(fn)
 
     return decorate
+
+
+def spec_of_function(fn: Any) -> ControlSpec | None:
+    for mark in getattr(fn, "pytestmark", ()):
+        if mark.name == MARKER and mark.args and isinstance(mark.args[0], ControlSpec):
+            return mark.args[0]
+    return None
 
 
 _SPEC = pytest.StashKey["ControlSpec | None"]()
@@ -73,3 +105,46 @@ def unit_of(item):
 def manual(guidance: str) -> None:
     """End a manual control's test: a person must check ``guidance`` by hand."""
     pytest.skip(f"MANUAL: {guidance}")
+
+
+# -- while a control test runs ----------------------------------------------------------
+@dataclass
+class Running:
+    """The control being evaluated, and the evidence its test has recorded so far."""
+
+    control: Control
+    evidence: list[dict] = field(default_factory=list)
+
+
+_running: contextvars.ContextVar[Running | None] = contextvars.ContextVar("cis_running_control", default=None)
+
+
+def running() -> Running:
+    found = _running.get()
+    if found is None:
+        raise RuntimeError("only a control test, while it runs, can record evidence or ask for its rules")
+    return found
+
+
+def start(state: Running) -> contextvars.Token:
+    return _running.set(state)
+
+
+def stop(token: contextvars.Token) -> None:
+    _running.reset(token)
+
+
+def evidence(source: str, **fields: Any) -> None:
+    """Record the AWS fields that decided this verdict, and the call they came from.
+
+    ``source`` is the API call as an IAM action ("iam:GetAccountPasswordPolicy"); ``fields``
+    are the few deciding values, JSON-serialisable. They travel with the finding into every
+    output, so an auditor can accept the verdict without re-running anything.
+    """
+    running().evidence.append({"source": source, "fields": fields})
+
+
+def changed(rule: str) -> bool:
+    """Whether the selected benchmark version evaluates this check by its changed rule ``rule``
+    ("C1".."C7", docs/VERSIONS.md), rather than by v2.0.0's."""
+    return rule in running().control.changed

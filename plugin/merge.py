@@ -18,7 +18,8 @@ from .evidence.estate import AccountInfo, Estate
 from .gating import exit_status
 from .gating.report import GatingReport
 from .options import DEFAULT_JSON
-from .registry import BENCHMARKS, controls as benchmark_controls
+from . import registry
+from .registry import controls as benchmark_controls
 from .report import findings_json, terminal
 from .summary import SummaryState
 
@@ -37,6 +38,8 @@ def finding_from_json(entry: dict) -> dict[str, str]:
     # The unit id in the test id is "<account>-<region>-<label>"; the label orders findings.
     unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
     finding["label"] = unit.removeprefix(f"{entry['account']}-{entry['region']}-")
+    if entry.get("evidence"):
+        finding["evidence"] = json.dumps(entry["evidence"], sort_keys=True, default=str)
     waiver = entry.get("waiver")
     if waiver:
         finding.update(waiver=waiver["id"], waiver_reason=waiver["reason"],
@@ -60,7 +63,7 @@ def merge(paths: list[Path]) -> SummaryState:
     documents = [(path, _load(path)) for path in paths]
     first_path, first = documents[0]
     benchmark, level = first.get("benchmark_version"), first.get("level")
-    if benchmark not in BENCHMARKS:
+    if benchmark not in registry.benchmarks():
         raise MergeError(f"{first_path}: unknown benchmark version {benchmark!r}")
     owner: dict[str, Path] = {}
     accounts: list[AccountInfo] = []

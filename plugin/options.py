@@ -13,7 +13,8 @@ import boto3
 import pytest
 
 from .gating import options as gating_options
-from .registry import BENCHMARKS, DEFAULT_BENCHMARK
+from . import registry
+from .registry import DEFAULT_BENCHMARK
 
 GROUP = "cis-aws"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -44,7 +45,8 @@ def addoptions(parser: pytest.Parser) -> None:
     group.addoption("--aws-demo", action="store_true", default=False,
                     help="audit the embedded demo estate: a moto server on 127.0.0.1 started and seeded by the suite")
     group.addoption("--cis-benchmark", metavar="VERSION", default=DEFAULT_BENCHMARK,
-                    help=f"benchmark version (default and only value for now: {DEFAULT_BENCHMARK})")
+                    help=f"CIS AWS Foundations Benchmark version: {', '.join(registry.benchmarks())} "
+                         f"(default: {DEFAULT_BENCHMARK})")
     group.addoption("--cis-level", metavar="1|2", default="2",
                     help="1: Level 1 controls only; 2: Level 1 and Level 2 controls (default: 2)")
     group.addoption("--cis-json", metavar="PATH", default=DEFAULT_JSON,
@@ -123,11 +125,12 @@ def parse(config: pytest.Config) -> AuditOptions:
     level = str(get("cis_level"))
     if level not in ("1", "2"):
         raise pytest.UsageError(f"--cis-level must be 1 or 2, not {level!r}")
-    benchmark = get("cis_benchmark")
-    if benchmark not in BENCHMARKS:
+    try:
+        benchmark = registry.resolve(get("cis_benchmark"))
+    except registry.RegistryError:
         raise pytest.UsageError(
-            f"--cis-benchmark {benchmark!r} is not supported; supported: {', '.join(BENCHMARKS)}"
-        )
+            f"--cis-benchmark {get('cis_benchmark')!r} is not a known version; known: {', '.join(registry.benchmarks())}"
+        ) from None
     for name in ("aws_max_workers", "aws_max_attempts"):
         if get(name) < 1:
             raise pytest.UsageError(f"--{name.replace('_', '-')} must be at least 1")

@@ -6,6 +6,8 @@ Every decisive report (setup for errors and manual controls, call otherwise) car
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .aws.errors import AwsCallError
@@ -18,7 +20,10 @@ PASS, FAIL, ERROR, MANUAL = "PASS", "FAIL", "ERROR", "MANUAL"
 # reported as a non-strict xfail, so it does not fail the run (plugin/gating/gate.py).
 WAIVED, KNOWN = "WAIVED", "KNOWN"
 PREFIX = "cis_"
-FIELDS = ("control", "title", "level", "section", "account", "region", "resource", "label", "status", "message")
+FIELDS = ("control", "title", "level", "section", "check", "assessment",
+          "account", "region", "resource", "label", "status", "message")
+# The evidence a control test recorded (plugin.controls.evidence), as JSON text.
+EVIDENCE = "evidence"
 
 
 def unit_error(spec: ControlSpec, unit: Unit) -> AwsCallError | None:
@@ -65,12 +70,17 @@ def _error_message(excinfo: pytest.ExceptionInfo | None) -> str:
     return f"the control could not be evaluated: {excinfo.typename}: {excinfo.value}"
 
 
-def properties(control: Control, unit: Unit, status: str, message: str) -> list[tuple[str, str]]:
+def properties(control: Control, unit: Unit, status: str, message: str,
+               evidence: list[dict] = ()) -> list[tuple[str, str]]:
     values = {
         "control": control.id,
         "title": control.title,
         "level": str(control.level),
         "section": control.section,
+        # What the finding is about whatever the version: the check and its changed rules.
+        "check": control.evaluation,
+        # The benchmark's own Automated/Manual label, shown beside the verdict.
+        "assessment": control.assessment,
         "account": unit.account,
         "region": unit.region,
         "resource": unit.resource,
@@ -78,7 +88,10 @@ def properties(control: Control, unit: Unit, status: str, message: str) -> list[
         "status": status,
         "message": message,
     }
-    return [(PREFIX + name, values[name]) for name in FIELDS]
+    found = [(PREFIX + name, values[name]) for name in FIELDS]
+    if evidence and status != MANUAL:
+        found.append((PREFIX + EVIDENCE, json.dumps(list(evidence), sort_keys=True, default=str)))
+    return found
 
 
 def finding_of(report) -> dict[str, str] | None:
@@ -93,3 +106,9 @@ def finding_of(report) -> dict[str, str] | None:
         return None
     props["test_id"] = report.nodeid
     return props
+
+
+def evidence_of(finding: dict) -> list[dict]:
+    """The evidence a finding carries: [{"source": "iam:...", "fields": {...}}, ...]."""
+    text = finding.get(EVIDENCE)
+    return json.loads(text) if text else []

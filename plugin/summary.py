@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from .evidence.estate import Estate
 from .outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED
-from .registry import BENCHMARKS, Control
+from . import registry
+from .registry import Control
 
 # Statuses that count as a scanned resource, and on which side.
 FAILED_STATUSES = (FAIL,)
@@ -77,7 +78,7 @@ class SummaryState:
 
     @property
     def benchmark_name(self) -> str:
-        return BENCHMARKS[self.benchmark]
+        return registry.benchmark(self.benchmark).name
 
     def add(self, finding: dict[str, str]) -> None:
         self.findings.append(finding)

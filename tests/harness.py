@@ -31,7 +31,10 @@ class Finding:
     status: str
     message: str
     test_id: str
+    check: str = ""  # the check and the rules a version changed for it ("1.5+C4")
+    assessment: str = ""  # the benchmark's Automated/Manual label
     waiver: dict | None = None  # the waiver of a WAIVED finding (id, reason, owner, expires)
+    evidence: list = None  # [{"source": "iam:...", "fields": {...}}, ...]
 
 
 class AuditRun:

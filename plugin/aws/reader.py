@@ -34,9 +34,11 @@ class Read:
 
 
 class AwsReader:
-    def __init__(self, sessions: SessionFactory | None = None, recorded: dict | None = None):
-        """``sessions`` None means replay: only ``recorded`` answers."""
+    def __init__(self, sessions: SessionFactory | None = None, recorded: dict | None = None, max_concurrent: int = 16):
+        """``sessions`` None means replay: only ``recorded`` answers. At most ``max_concurrent``
+        requests are in flight at once, however many threads ask (--aws-max-workers)."""
         self._sessions = sessions
+        self._slots = threading.BoundedSemaphore(max(1, max_concurrent))
         self._entries: dict[str, dict] = dict(recorded or {})
         self._inflight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -113,7 +115,8 @@ class AwsReader:
             waiting.wait()
             with self._lock:
                 return self._entries[key]
-        entry = self._fetch(account, region, service, operation, params)
+        with self._slots:
+            entry = self._fetch(account, region, service, operation, params)
         with self._lock:
             self.fetched.append(key)
             self._entries[key] = entry

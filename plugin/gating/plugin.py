@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .. import controls as control_decl
+from ..items import ControlItem
 from .. import outcomes
 from ..roles import is_controller
 from . import exit_status
@@ -24,13 +24,11 @@ class GatingPlugin:
 
     def pytest_deselected(self, items) -> None:
         for item in items:
-            spec = control_decl.spec_of(item)
-            # Items without a unit are the audit's own: controls with nothing to evaluate.
-            if spec is not None and control_decl.unit_of(item) is not None:
-                self._deselected.add(spec.id)
+            if isinstance(item, ControlItem):
+                self._deselected.add(item.control.id)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        remaining = {spec.id for spec in map(control_decl.spec_of, session.items) if spec is not None}
+        remaining = {item.control.id for item in session.items if isinstance(item, ControlItem)}
         gone = self._deselected - remaining
         self.audit.gate.user_deselected = gone
         # Out of every table too: a control nobody evaluated must not read as a clean row.

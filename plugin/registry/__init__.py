@@ -1,8 +1,23 @@
-"""The control registry: every control's metadata, as data.
+"""The control registry: benchmark versions as data, mapped onto checks written once.
 
-One YAML file per benchmark section (``section_N.yaml``) holds each control's id,
-title, level, unit, and our own description and remediation. A benchmark version is
-this mapping from its ids and titles onto the checks in ``cis_checks/``.
+Two kinds of data file, both YAML:
+
+* ``checks/*.yaml``, the **check catalogue**: one entry per check (what one control test in
+  ``cis_checks/`` evaluates): its canonical title, unit, and our own description, remediation
+  (console steps, CLI), per-resource ``fix`` template and ``manual_check``. A check that
+  v2.0.0 has is keyed by its v2.0.0 id ("1.10"); one that v2.0.0 lacks by a name
+  ("rds-multi-az").
+* ``versions/<version>.yaml``, one per **benchmark version**: its section titles and, for
+  every control, its id, the check that evaluates it, the CIS profile level and the
+  benchmark's Automated/Manual label. Where the version changed what passes, ``changed``
+  names the rule (``C1``...``C7``, docs/VERSIONS.md) that the check applies for it; a
+  version may also override the title, description, remediation or any other field.
+
+A :class:`Control` is one control of one version: the version's identity data over the
+check's content. The same id names different controls in different versions (``3.3`` is
+the CloudTrail bucket in v2.0.0 and AWS Config in v3.0.0), so a control is always looked
+up within its version. Supporting a new version is a new file in ``versions/`` plus only
+the checks it truly adds.
 """
 from __future__ import annotations
 
@@ -12,26 +27,21 @@ from importlib import resources
 
 import yaml
 
-BENCHMARKS = {"2.0.0": "CIS AWS Foundations Benchmark v2.0.0"}
 DEFAULT_BENCHMARK = "2.0.0"
+# Check fields a version may override for one of its controls.
+OVERRIDABLE = ("title", "description", "remediation", "fix", "manual_check", "filter_patterns")
 
-SECTION_TITLES = {
-    "1": "Identity and Access Management",
-    "2": "Storage",
-    "3": "Logging",
-    "4": "Monitoring",
-    "5": "Networking",
-}
-# Marker names for selecting a section with -m.
-SECTION_MARKERS = {"1": "iam", "2": "storage", "3": "logging", "4": "monitoring", "5": "networking"}
+
+class RegistryError(ValueError):
+    """A data file is malformed, or a version or control is unknown; the message says which."""
 
 
 @dataclass(frozen=True)
-class Control:
-    id: str
+class Check:
+    """One entry of the check catalogue: what a control test evaluates, in our words."""
+
+    key: str
     title: str
-    level: int
-    automated: bool  # the benchmark's own Automated/Manual assessment status
     unit: str
     description: str
     console: tuple[str, ...] = ()
@@ -42,70 +52,224 @@ class Control:
     manual_check: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    marker: str  # pytest marker selecting the section's controls (-m iam): same meaning in every version
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    version: str
+    name: str
+    published: str
+    aliases: tuple[str, ...]
+    sections: dict[str, Section] = field(compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of one benchmark version."""
+
+    id: str
+    title: str
+    level: int
+    automated: bool  # the benchmark's own Automated/Manual label (we evaluate whatever an API decides)
+    unit: str
+    description: str
+    console: tuple[str, ...] = ()
+    cli: tuple[str, ...] = ()
+    fix: str | None = None
+    manual_check: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    benchmark: str = DEFAULT_BENCHMARK
+    check: str = ""  # the check key; "" only for controls built by hand in tests
+    changed: tuple[str, ...] = ()  # rules (C1..C7) this version changed for the check
+    section_title: str = ""
+    marker: str = ""
+
+    def __post_init__(self) -> None:
+        # Controls built by hand (our tests) default to v2.0.0's check and section names.
+        if not self.check:
+            object.__setattr__(self, "check", self.id)
+        if not self.section_title:
+            section = benchmark(DEFAULT_BENCHMARK).sections[self.section]
+            object.__setattr__(self, "section_title", section.title)
+            object.__setattr__(self, "marker", self.marker or section.marker)
+
     @property
     def section(self) -> str:
         return self.id.split(".")[0]
-
-    @property
-    def section_title(self) -> str:
-        return SECTION_TITLES[self.section]
 
     @property
     def order(self) -> tuple[int, ...]:
         return tuple(int(part) for part in self.id.split("."))
 
     @property
+    def assessment(self) -> str:
+        """The benchmark's label, shown beside the verdict."""
+        return "Automated" if self.automated else "Manual"
+
+    @property
+    def evaluation(self) -> str:
+        """What a finding of this control is about across versions: the check, and the rules a
+        version changed for it ("1.5+C4"). Baselines match on it, so a CHANGED control's
+        findings never read as known failures of the old rule."""
+        return "+".join((self.check, *self.changed))
+
+    @property
     def function_prefix(self) -> str:
-        """Every control's test function is named test_<id with underscores>_..."""
+        """The test name under this version starts test_<id with underscores>_."""
         return "test_" + self.id.replace(".", "_") + "_"
 
 
-class RegistryError(ValueError):
-    pass
+# -- loading -----------------------------------------------------------------------------
+def _files(folder: str):
+    base = resources.files(__package__).joinpath(folder)
+    return sorted((f for f in base.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 
-def _load(text: str, source: str) -> list[Control]:
-    data = yaml.safe_load(text)
-    controls = []
-    for entry in data["controls"]:
-        entry = dict(entry)
-        remediation = entry.pop("remediation", {}) or {}
+def _yaml(entry) -> dict:
+    try:
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{entry.name} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise RegistryError(f"{entry.name} must be a mapping")
+    return data
+
+
+def _remediation(entry: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    remediation = entry.get("remediation") or {}
+    return tuple(remediation.get("console", ())), tuple(remediation.get("cli", ()))
+
+
+def parse_check(raw: dict, source: str) -> Check:
+    entry = dict(raw)
+    try:
+        key, title, unit = str(entry.pop("check")), entry.pop("title"), entry.pop("unit")
+        description = " ".join(entry.pop("description").split())
+    except KeyError as missing:
+        raise RegistryError(f"{source}: a check lacks {missing}") from None
+    console, cli = _remediation(entry)
+    entry.pop("remediation", None)
+    return Check(key, title, unit, description, console, cli, entry.pop("fix", None),
+                 entry.pop("manual_check", None), entry)
+
+
+@lru_cache(maxsize=1)
+def checks() -> dict[str, Check]:
+    """The check catalogue, by key."""
+    found: dict[str, Check] = {}
+    for entry in _files("checks"):
+        for raw in _yaml(entry).get("checks") or []:
+            check = parse_check(raw, entry.name)
+            if check.key in found:
+                raise RegistryError(f"{entry.name}: check {check.key} is defined twice")
+            found[check.key] = check
+    return found
+
+
+def _control(raw: dict, benchmark: Benchmark, catalogue: dict[str, Check], source: str) -> Control:
+    try:
+        control_id, key = str(raw["id"]), str(raw["check"])
+        level, label = int(raw["level"]), str(raw["cis"])
+    except KeyError as missing:
+        raise RegistryError(f"{source}: a control lacks {missing}") from None
+    if key not in catalogue:
+        raise RegistryError(f"{source}: control {control_id} names check {key!r}, which the catalogue lacks")
+    if label not in ("A", "M"):
+        raise RegistryError(f"{source}: control {control_id}: cis must be A or M, not {label!r}")
+    section = benchmark.sections.get(control_id.split(".")[0])
+    if section is None:
+        raise RegistryError(f"{source}: control {control_id} is in no section of the file")
+    check = catalogue[key]
+    unknown = set(raw) - {"id", "check", "level", "cis", "changed", *OVERRIDABLE}
+    if unknown:
+        raise RegistryError(f"{source}: control {control_id}: unknown field {', '.join(sorted(unknown))}")
+    console, cli = _remediation(raw) if "remediation" in raw else (check.console, check.cli)
+    extra = dict(check.extra)
+    if "filter_patterns" in raw:
+        extra["filter_patterns"] = list(raw["filter_patterns"])
+    changed = raw.get("changed") or ()
+    return Control(
+        id=control_id,
+        title=raw.get("title", check.title),
+        level=level,
+        automated=label == "A",
+        unit=check.unit,
+        description=" ".join(raw["description"].split()) if "description" in raw else check.description,
+        console=console,
+        cli=cli,
+        fix=raw.get("fix", check.fix),
+        manual_check=raw.get("manual_check", check.manual_check),
+        extra=extra,
+        benchmark=benchmark.version,
+        check=key,
+        changed=tuple([changed] if isinstance(changed, str) else changed),
+        section_title=section.title,
+        marker=section.marker,
+    )
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, tuple[Benchmark, tuple[Control, ...]]]:
+    catalogue = checks()
+    found = {}
+    for entry in _files("versions"):
+        data = _yaml(entry)
         try:
-            controls.append(
-                Control(
-                    id=str(entry.pop("id")),
-                    title=entry.pop("title"),
-                    level=int(entry.pop("level")),
-                    automated=bool(entry.pop("automated")),
-                    unit=entry.pop("unit"),
-                    description=" ".join(entry.pop("description").split()),
-                    console=tuple(remediation.get("console", ())),
-                    cli=tuple(remediation.get("cli", ())),
-                    fix=entry.pop("fix", None),
-                    manual_check=entry.pop("manual_check", None),
-                    extra=entry,
-                )
-            )
-        except KeyError as missing:
-            raise RegistryError(f"{source}: a control lacks {missing}") from None
-    return controls
+            sections = {
+                str(number): Section(str(number), s["title"], s["marker"]) for number, s in data["sections"].items()
+            }
+            benchmark = Benchmark(str(data["version"]), data["name"], str(data.get("published", "")),
+                                  tuple(str(a) for a in data.get("aliases") or ()), sections)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise RegistryError(f"{entry.name}: version, name and sections (title, marker) are required ({exc})") from None
+        listed = [_control(raw, benchmark, catalogue, entry.name) for raw in data.get("controls") or []]
+        ids = [c.id for c in listed]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise RegistryError(f"{entry.name}: control id {', '.join(duplicates)} appears twice")
+        found[benchmark.version] = (benchmark, tuple(sorted(listed, key=lambda c: c.order)))
+    return dict(sorted(found.items(), key=lambda item: tuple(int(p) for p in item[0].split("."))))
+
+
+def benchmarks() -> dict[str, Benchmark]:
+    """Every supported benchmark version, oldest first."""
+    return {version: benchmark for version, (benchmark, _) in _versions().items()}
+
+
+def resolve(version: str) -> str:
+    """The version a user named (an alias such as 4.0.0 for 4.0.1 included); RegistryError if unknown."""
+    text = str(version).strip().removeprefix("v")
+    for known, benchmark in benchmarks().items():
+        if text == known or text in benchmark.aliases:
+            return known
+    raise RegistryError(f"unknown CIS AWS Foundations Benchmark version {version!r}; known: {', '.join(benchmarks())}")
+
+
+def benchmark(version: str = DEFAULT_BENCHMARK) -> Benchmark:
+    return _versions()[resolve(version)][0]
+
+
+def controls(version: str = DEFAULT_BENCHMARK) -> tuple[Control, ...]:
+    """Every control of a benchmark version, in benchmark order."""
+    return _versions()[resolve(version)][1]
+
+
+def by_id(version: str = DEFAULT_BENCHMARK) -> dict[str, Control]:
+    return {c.id: c for c in controls(version)}
 
 
 @lru_cache(maxsize=None)
-def controls(benchmark: str = DEFAULT_BENCHMARK) -> tuple[Control, ...]:
-    """Every control of the benchmark, in benchmark order."""
-    if benchmark not in BENCHMARKS:
-        raise RegistryError(f"unknown benchmark {benchmark}")
-    folder = resources.files(__package__)
-    found: list[Control] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("section_") and entry.name.endswith(".yaml"):
-            found.extend(_load(entry.read_text(encoding="utf-8"), entry.name))
-    ids = [c.id for c in found]
-    if len(ids) != len(set(ids)):
-        raise RegistryError("a control id appears twice in the registry")
-    return tuple(sorted(found, key=lambda c: c.order))
-
-
-def by_id(benchmark: str = DEFAULT_BENCHMARK) -> dict[str, Control]:
-    return {c.id: c for c in controls(benchmark)}
+def by_check(version: str = DEFAULT_BENCHMARK) -> dict[str, Control]:
+    """The version's controls by the check that evaluates them (one control per check)."""
+    found: dict[str, Control] = {}
+    for control in controls(version):
+        if control.check in found:
+            raise RegistryError(f"v{version}: controls {found[control.check].id} and {control.id} share check {control.check}")
+        found[control.check] = control
+    return found

@@ -5,9 +5,11 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from ..outcomes import evidence_of
 from ..summary import SummaryState
 
-FINDING_FIELDS = ("control", "title", "level", "account", "region", "resource", "status", "message")
+FINDING_FIELDS = ("control", "title", "level", "check", "assessment", "account", "region", "resource", "status",
+                  "message")
 
 
 def waiver_of(finding: dict[str, str]) -> dict | None:
@@ -45,7 +47,7 @@ def document(state: SummaryState) -> dict:
         "aws_calls": state.aws_calls,
         "findings": [
             {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
-             "waiver": waiver_of(f)}
+             "waiver": waiver_of(f), "evidence": evidence_of(f)}
             for f in state.sorted_findings()
         ],
     }

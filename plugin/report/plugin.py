@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .. import controls as control_decl
 from ..audit import NAME as AUDIT
-from ..evidence.base import Unit
+from ..items import ControlItem
 from ..outcomes import PREFIX, finding_of
 from ..roles import is_controller
 from . import csv_out, html, markdown, view
@@ -52,17 +51,17 @@ class CisReports:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
-            spec, unit = control_decl.spec_of(item), control_decl.unit_of(item)
-            if spec is not None and isinstance(unit, Unit):  # not pytest's NOTSET of an empty parametrisation
-                values = {"control": spec.id, "account": unit.account, "region": unit.region, "resource": unit.resource}
+            if isinstance(item, ControlItem):
+                unit = item.unit
+                values = {"control": item.control.id, "account": unit.account, "region": unit.region,
+                          "resource": unit.resource}
                 item.user_properties.extend((name, values[name]) for name in JUNIT_PROPERTIES)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
-        spec, unit = control_decl.spec_of(item), control_decl.unit_of(item)
-        if report.when == "call" and report.failed and spec is not None and isinstance(unit, Unit):
-            fix = view.fill_fix(self.audit.registry[spec.id].fix, unit)
+        if report.when == "call" and report.failed and isinstance(item, ControlItem):
+            fix = view.fill_fix(item.control.fix, item.unit)
             if fix:
                 report.user_properties.append((PREFIX + view.FIX_FIELD, fix))
         return report

@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass, field
 
 from ..outcomes import ERROR, FAIL, MANUAL
-from ..registry import SECTION_TITLES, Control
+from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, SummaryState, Totals
 from . import terminal
 
@@ -130,7 +130,7 @@ def build(state: SummaryState, command: str = "") -> View:
     sections: list[Section] = []
     for row in rows:
         if not sections or sections[-1].number != row.control.section:
-            sections.append(Section(row.control.section, SECTION_TITLES[row.control.section], []))
+            sections.append(Section(row.control.section, row.control.section_title, []))
         sections[-1].rows.append(row)
 
     failing: dict[str, list[FailingUnit]] = {}

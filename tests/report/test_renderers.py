@@ -31,7 +31,7 @@ FLOW_LOGS = Control(id="3.9", title="Ensure VPC flow logging is enabled in all V
 def finding(control: Control, account: str, status: str, resource: str = "", message: str = "", fix: str = "") -> dict:
     found = {
         "control": control.id, "title": control.title, "level": str(control.level), "section": control.section,
-        "account": account, "region": "us-east-1", "resource": resource or account, "label": "",
+        "check": control.evaluation, "assessment": control.assessment, "account": account, "region": "us-east-1", "resource": resource or account, "label": "",
         "status": status, "message": message, "test_id": f"cis_checks/t.py::test_{control.id}[{account}]",
     }
     if fix:
@@ -151,10 +151,10 @@ def test_csv_has_one_row_per_finding_and_defuses_formulas(tmp_path):
     path = tmp_path / "out" / "findings.csv"
     csv_out.write(state, path)
     lines = path.read_text().splitlines()
-    assert lines[0] == ("control,title,level,account,region,resource,status,message,test_id,"
+    assert lines[0] == ("control,title,level,check,assessment,account,region,resource,status,message,test_id,"
                         "waiver,waiver_reason,waiver_owner,waiver_expires")
     assert len(lines) == 1 + len(state.findings)
-    assert lines[3] == (f"1.4,Ensure no 'root' user account access key exists,1,{C},us-east-1,{C},FAIL,"
+    assert lines[3] == (f"1.4,Ensure no 'root' user account access key exists,1,1.4,Automated,{C},us-east-1,{C},FAIL,"
                         f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}],,,,")
 
 

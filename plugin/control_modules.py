@@ -1,0 +1,80 @@
+"""Finding the control tests before pytest collects them.
+
+Evidence is gathered once, on the controller, before collection: the xdist controller
+never collects at all (its workers do, from its snapshot), and a plain run reads AWS
+faster when every selected control's units are gathered at once rather than module by
+module. So the controller reads the ``cis`` marks of the control test files it is pointed
+at, importing them under names of its own (``_cis_controls_<n>``) so that pytest's own
+import of the same files, in the workers or later in this process, is untouched.
+
+Only the checks these files declare are gathered, and only for the selected benchmark
+version's selected controls: a version's evidence is all a run reads.
+"""
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+from .controls import ControlSpec, spec_of_function
+
+_counter = 0
+
+
+def start_paths(config: pytest.Config) -> list[Path]:
+    """The files and folders this run collects from (node ids reduced to their file)."""
+    found = []
+    for arg in config.args:
+        text = str(arg).split("::")[0]
+        if config.option.pyargs and not Path(text).exists():
+            spec = importlib.util.find_spec(text.split(".")[0])
+            if spec is not None and spec.submodule_search_locations:
+                found.extend(Path(p) for p in spec.submodule_search_locations)
+            continue
+        found.append(Path(text))
+    return [p.resolve() for p in found if p.exists()]
+
+
+def python_files_under(paths: Iterable[Path], patterns: Iterable[str]) -> list[Path]:
+    patterns = list(patterns)
+    files: set[Path] = set()
+    for path in paths:
+        if path.is_file() and path.suffix == ".py":
+            files.add(path)
+        elif path.is_dir():
+            files.update(
+                f for f in path.rglob("*.py")
+                if any(fnmatch.fnmatch(f.name, p) for p in patterns) and "__pycache__" not in f.parts
+            )
+    return sorted(files)
+
+
+def _import(path: Path):
+    global _counter
+    _counter += 1
+    name = f"_cis_controls_{_counter}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and typing resolve names through sys.modules
+    try:
+        spec.loader.exec_module(module)
+    except Exception:  # noqa: BLE001 - pytest's own collection reports the import error
+        sys.modules.pop(name, None)
+        return None
+    return module
+
+
+def control_specs(config: pytest.Config) -> dict[str, ControlSpec]:
+    """Every check declared in the files this run collects, by check key."""
+    specs: dict[str, ControlSpec] = {}
+    for path in python_files_under(start_paths(config), config.getini("python_files")):
+        module = _import(path)
+        for name, obj in (vars(module) if module else {}).items():
+            spec = spec_of_function(obj) if name.startswith("test") else None
+            if spec is not None:
+                specs.setdefault(spec.check, spec)
+    return specs

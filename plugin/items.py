@@ -1,0 +1,80 @@
+"""Control tests as pytest items: one :class:`ControlItem` per control and unit.
+
+The test functions in ``cis_checks/`` stay ordinary pytest functions, parametrised over
+their units by ``pytest_generate_tests``. Each Function pytest makes from them is turned
+into a ControlItem here, which
+
+* carries the selected benchmark version's control and the unit it evaluates;
+* is named by that version's control id: under v3.0.0 the check written as
+  ``test_3_5_config_recording`` runs as ``test_3_3_config_recording[...]``, so ``-k`` and
+  every report find a control by the number its benchmark gives it;
+* reports a failed control as its one-line message, the finding, instead of a traceback
+  of our own code (a traceback is kept for anything that is not a verdict: a bug);
+* lets the test body record evidence and ask for its version's rules while it runs.
+"""
+from __future__ import annotations
+
+import pytest
+
+from . import controls as control_decl
+from .aws.errors import AwsCallError
+from .controls import ControlSpec
+from .evidence.base import Unit
+from .registry import Control
+
+
+class ControlItem(pytest.Function):
+    control: Control
+    unit: Unit
+
+    def runtest(self) -> None:
+        self.recorded = control_decl.Running(self.control)
+        token = control_decl.start(self.recorded)
+        try:
+            super().runtest()
+        finally:
+            control_decl.stop(token)
+
+    @property
+    def evidence(self) -> list[dict]:
+        recorded = getattr(self, "recorded", None)
+        return recorded.evidence if recorded is not None else []
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]):
+        if excinfo.errisinstance((AssertionError, AwsCallError)):
+            # The verdict's own sentence, as a structured repr: the short summary's
+            # "FAILED ... - message", junitxml's message= and xdist all read it.
+            return excinfo.getrepr(style="value", tbfilter=False, chain=False)
+        return super().repr_failure(excinfo)
+
+
+def versioned_name(control: Control, spec: ControlSpec, function_name: str) -> str:
+    """The test's name under the selected version: test_<version's id>_<what it checks>."""
+    return control.function_prefix + spec.slug(function_name)
+
+
+def as_control_items(functions: list, control: Control, spec: ControlSpec) -> list[ControlItem]:
+    """ControlItems in place of the Functions pytest made for one control test.
+
+    Functions without a unit (pytest's placeholder for an empty parameter set: nothing of
+    that kind in the estate) are dropped: the control simply has no units.
+    """
+    items = []
+    for function in functions:
+        callspec = getattr(function, "callspec", None)
+        unit = callspec.params.get(spec.argname) if callspec is not None else None
+        if not isinstance(unit, Unit):
+            continue
+        item = ControlItem.from_parent(
+            function.parent,
+            name=f"{versioned_name(control, spec, function.originalname)}[{callspec.id}]",
+            callspec=callspec,
+            callobj=function.obj,
+            # The Function's own fixture closure: the unit is a direct parameter, not a fixture.
+            fixtureinfo=function._fixtureinfo,
+            keywords={callspec.id: True},
+            originalname=function.originalname,
+        )
+        item.control, item.unit = control, unit
+        items.append(item)
+    return items
