@@ -8,7 +8,7 @@ PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's asserti
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
 from plugin import run_options
-from plugin.controls import control
+from plugin.controls import changed, control, evidence
 from plugin.evidence import accessanalyzer, account_contacts, iam, instances
 from plugin.rules import iam_policy
 
@@ -46,11 +46,23 @@ def test_1_4_no_root_access_key(account):
 
 @control("1.5", units=iam.accounts, reads=("summary",))
 def test_1_5_root_mfa_enabled(account):
-    assert account.summary["AccountMFAEnabled"] == 1, f"the root user of account {account.account} has no MFA"
+    mfa = account.summary["AccountMFAEnabled"]
+    if changed("C4") and mfa != 1:  # v5.0.0 on: a root user without a password passes too
+        password = account.summary["AccountPasswordPresent"]
+        evidence("iam:GetAccountSummary", AccountMFAEnabled=mfa, AccountPasswordPresent=password)
+        assert password == 0, f"the root user of account {account.account} has a password and no MFA"
+        return
+    evidence("iam:GetAccountSummary", AccountMFAEnabled=mfa)
+    assert mfa == 1, f"the root user of account {account.account} has no MFA"
 
 
 @control("1.6", units=iam.accounts, reads=("summary", "virtual_mfa"))
 def test_1_6_root_hardware_mfa(account):
+    if changed("C5") and account.summary["AccountPasswordPresent"] == 0:  # v5.0.0 on: nobody signs in as root
+        evidence("iam:GetAccountSummary", AccountPasswordPresent=0)
+        return
+    evidence("iam:GetAccountSummary", AccountMFAEnabled=account.summary["AccountMFAEnabled"])
+    evidence("iam:ListVirtualMFADevices", root_virtual_mfa_device=account.root_virtual_mfa)
     assert account.summary["AccountMFAEnabled"] == 1, f"the root user of account {account.account} has no MFA"
     assert not account.root_virtual_mfa, (
         f"the root user of account {account.account} uses a virtual MFA device, not a hardware one"
@@ -164,8 +176,11 @@ def test_1_19_expired_server_certificates_removed(certificate):
 
 @control("1.20", units=accessanalyzer.analyzers_by_region)
 def test_1_20_access_analyzer_enabled(region):
-    active = [a for a in region.record if a.status == "ACTIVE"]
-    assert active, f"account {region.account} has no active IAM Access Analyzer in {region.region}"
+    external_only = changed("C6")  # v5.0.0 on: unused-access analyzers do not count
+    active = [a for a in region.record if a.status == "ACTIVE" and (a.external_access or not external_only)]
+    evidence("access-analyzer:ListAnalyzers", analyzers=[f"{a.name} ({a.type}, {a.status})" for a in region.record])
+    kind = "external-access IAM Access Analyzer" if external_only else "IAM Access Analyzer"
+    assert active, f"account {region.account} has no active {kind} in {region.region}"
 
 
 @control("1.21", units=lambda inv: inv.accounts(), manual=True)
@@ -177,3 +192,8 @@ def test_1_21_users_managed_centrally(account):
 def test_1_22_cloudshell_full_access_restricted(account):
     holders = account.cloudshell_entities
     assert not holders, f"AWSCloudShellFullAccess is attached to {', '.join(holders)} in account {account.account}"
+
+
+@control("no-public-resource-policies", units=lambda inv: inv.accounts(), manual=True)
+def test_no_public_resource_policies(account):
+    """Manual until it is automated: the registry's manual_check says what to verify."""

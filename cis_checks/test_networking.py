@@ -3,10 +3,12 @@
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control
-from plugin.evidence import instances, network
+from plugin.controls import control, evidence
+from plugin.evidence import flowlogs, instances, network
 from plugin.evidence.inventory import Inventory
-from plugin.rules.network import ANY_IPV4, ANY_IPV6, acl_openings, group_openings, imdsv2_only, rule_count
+from plugin.rules.network import (
+    ANY_IPV4, ANY_IPV6, acl_openings, cifs_openings, group_openings, imdsv2_only, rule_count,
+)
 
 
 @control("5.1", units=network.all_network_acls)
@@ -62,3 +64,17 @@ def test_5_6_instance_requires_imdsv2(instance):
         f"instance {named} accepts IMDSv1 "
         f"(HttpTokens {options.get('HttpTokens', 'unset')}, endpoint {options.get('HttpEndpoint', 'unset')})"
     )
+
+
+@control("cifs-port-restricted", units=network.all_security_groups)
+def test_cifs_port_restricted(group):
+    openings = cifs_openings(group.inbound)
+    evidence("ec2:DescribeSecurityGroups", open_to_internet=[f"{o.source} {o.traffic}" for o in openings])
+    assert not openings, f"security group {group.display} allows " + " and ".join(
+        f"{o.source} to port {o.port} ({o.traffic})" for o in openings
+    )
+
+
+@control("vpc-endpoints", units=flowlogs.all_vpcs, manual=True)
+def test_vpc_endpoints(vpc):
+    """Manual until it is automated: the registry's manual_check says what to verify."""

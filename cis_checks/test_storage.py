@@ -3,16 +3,20 @@
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control
+from plugin.controls import changed, control, evidence
 from plugin.evidence import ebs, efs, rds, s3
 from plugin.rules import s3_policy
 
 
 @control("2.1.1", units=s3.all_buckets, reads=("policy",))
 def test_2_1_1_bucket_policy_denies_http(bucket):
-    assert s3_policy.denies_insecure_transport(bucket.policy, bucket.name), (
+    tls_version_counts = changed("C1")  # v4.0.1 on: a Deny on an old TLS version is accepted too
+    form = s3_policy.https_denial(bucket.policy, bucket.name, accept_tls_version=tls_version_counts)
+    evidence("s3:GetBucketPolicy", deny_condition_key=form)
+    wanted = "aws:SecureTransport is false" + (" or s3:TlsVersion is below a minimum" if tls_version_counts else "")
+    assert form, (
         f"the policy of S3 bucket {bucket.name} does not deny requests made without TLS "
-        "(a Deny to \"*\" on s3:* for its objects when aws:SecureTransport is false)"
+        f"(a Deny to \"*\" on s3:* for its objects when {wanted})"
     )
 
 
@@ -58,6 +62,16 @@ def test_2_3_2_rds_auto_minor_version_upgrade(db):
 @control("2.3.3", units=rds.all_db_instances)
 def test_2_3_3_rds_not_publicly_accessible(db):
     assert not db.publicly_accessible, f"RDS instance {db.id} is publicly accessible"
+
+
+@control("rds-multi-az", units=rds.db_instances_with_clusters, reads=("cluster",))
+def test_rds_multi_az(db):
+    evidence("rds:DescribeDBInstances", MultiAZ=db.multi_az, DBClusterIdentifier=db.cluster_id)
+    if db.cluster_id:
+        evidence("rds:DescribeDBClusters", MultiAZ=db.cluster_multi_az)
+        assert db.cluster_multi_az, f"RDS instance {db.id} belongs to DB cluster {db.cluster_id}, which is not Multi-AZ"
+    else:
+        assert db.multi_az, f"RDS instance {db.id} runs in a single Availability Zone (Multi-AZ is off)"
 
 
 @control("2.4.1", units=efs.all_file_systems)

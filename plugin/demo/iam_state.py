@@ -38,6 +38,7 @@ def _report_date(when: dt.datetime | None) -> str:
 def set_root(
     account: str,
     *,
+    password: bool = True,
     mfa: bool = False,
     virtual_mfa: bool = False,
     access_key: bool = False,
@@ -46,9 +47,13 @@ def set_root(
 ) -> None:
     """Give the account's root user MFA, an access key and recent use, as AWS would report them.
 
-    ``virtual_mfa`` also registers the virtual device AWS names ``root-account-mfa-device``.
+    ``virtual_mfa`` also registers the virtual device AWS names ``root-account-mfa-device``;
+    ``password=False`` is a root user without a password (AWS Organizations' centralized
+    root access removes it), reported as ``AccountPasswordPresent`` 0.
     """
     iam = backend(account)
+    _report_root_password()
+    iam.account_summary.cis_root_password = int(password)
     iam.account_summary._account_mfa_enabled = int(mfa or virtual_mfa)
     iam.account_summary._account_access_keys_present = int(access_key)
     if virtual_mfa and not any(s.endswith(ROOT_MFA_DEVICE) for s in iam.virtual_mfa_devices):
@@ -72,6 +77,24 @@ def set_root(
         "false", _NEVER, "false", _NEVER,
     ]
     _with_root_row(iam, ",".join(row) + "\n")
+
+
+def _report_root_password() -> None:
+    """Once per process: GetAccountSummary reports AccountPasswordPresent, which AWS
+    always sends and moto omits (1 unless a seed said otherwise)."""
+    from moto.iam.models import AccountSummary
+
+    summary_map = AccountSummary.summary_map
+    if getattr(summary_map.fget, "cis_reports_password", False):
+        return
+
+    def with_password(self) -> dict:
+        found = dict(summary_map.fget(self))
+        found["AccountPasswordPresent"] = getattr(self, "cis_root_password", 1)
+        return found
+
+    with_password.cis_reports_password = True
+    AccountSummary.summary_map = property(with_password)
 
 
 def _with_root_row(iam, row: str) -> None:

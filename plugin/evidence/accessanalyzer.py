@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from .base import collector
 
+EXTERNAL_ACCESS_TYPES = ("ACCOUNT", "ORGANIZATION")
+
 
 @dataclass(frozen=True)
 class Analyzer:
@@ -12,6 +14,11 @@ class Analyzer:
     arn: str
     type: str  # ACCOUNT or ORGANIZATION (or their *_UNUSED_ACCESS variants)
     status: str  # ACTIVE, CREATING, DISABLED, FAILED
+
+    @property
+    def external_access(self) -> bool:
+        """Looks for access from outside its zone of trust (not for unused access)."""
+        return self.type in EXTERNAL_ACCESS_TYPES
 
 
 @collector(regional=True)

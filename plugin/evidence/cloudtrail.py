@@ -136,15 +136,16 @@ class BucketObjectLogging(Unit):
     trails: tuple[Trail, ...] = ()
     unknown: tuple[AwsCallError, ...] = ()
 
-    def covering_trails(self, kind: str) -> list[str]:
+    def covering_trails(self, kind: str, multi_region_only: bool = False) -> list[str]:
         """Logging trails that record this bucket's object events of ``kind`` (read or write).
 
-        A single-region trail only sees buckets of its own region. Raises the first failed
-        read when no trail covers the bucket and an unread one might.
+        A single-region trail only sees buckets of its own region (and does not count at all
+        with ``multi_region_only``). Raises the first failed read when no trail covers the
+        bucket and an unread one might.
         """
         found, unknown = [], list(self.unknown)
         for trail in self.trails:
-            if not (trail.multi_region or trail.home_region == self.region):
+            if not (trail.multi_region or (trail.home_region == self.region and not multi_region_only)):
                 continue
             if "selectors" in trail.errors:
                 unknown.append(trail.errors["selectors"])

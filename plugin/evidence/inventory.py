@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
 from ..aws.errors import AwsCallError, iam_action
-from ..aws.reader import AwsReader
+from ..aws.reader import AwsReader, Read
 from ..aws.sessions import GLOBAL_REGION
 from .base import AccountAws, AccountUnit, Collector, RegionUnit, Unevaluable, Unit
 from .estate import Estate, unavailable_error
@@ -45,6 +45,13 @@ class Inventory:
         if isinstance(found, AwsCallError):
             raise found
         return found
+
+    def read_collected(self, collector: Collector, account: str, region: str = GLOBAL_REGION) -> Read:
+        """The collector's result, or the AWS error that kept it from being read."""
+        try:
+            return Read(self.collect(collector, account, region))
+        except AwsCallError as error:
+            return Read(None, error)
 
     def jobs(self, collectors: Iterable[Collector]) -> list[tuple[Collector, str, str]]:
         work = []

@@ -1,6 +1,7 @@
 """RDS DB instances, per region (2.3.1-2.3.3)."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from .base import Unit, collector
@@ -13,6 +14,9 @@ class DbInstance(Unit):
     storage_encrypted: bool
     auto_minor_version_upgrade: bool
     publicly_accessible: bool
+    multi_az: bool = False
+    cluster_id: str | None = None  # the DB cluster it belongs to (Aurora, Multi-AZ DB clusters)
+    cluster_multi_az: bool | None = None  # that cluster's MultiAZ (rds-multi-az reads it)
 
 
 @collector(regional=True)
@@ -31,6 +35,8 @@ def db_instances(aws, region) -> list[DbInstance]:
                 storage_encrypted=bool(raw.get("StorageEncrypted")),
                 auto_minor_version_upgrade=bool(raw.get("AutoMinorVersionUpgrade")),
                 publicly_accessible=bool(raw.get("PubliclyAccessible")),
+                multi_az=bool(raw.get("MultiAZ")),
+                cluster_id=raw.get("DBClusterIdentifier"),
             )
         )
     return found
@@ -38,3 +44,28 @@ def db_instances(aws, region) -> list[DbInstance]:
 
 def all_db_instances(inv):
     return inv.per_region(db_instances, lambda account, region, found: found, what="db-instances")
+
+
+@collector(regional=True)
+def db_clusters(aws, region) -> dict[str, dict]:
+    """The region's DB clusters by identifier (read only for the Multi-AZ check)."""
+    return {c["DBClusterIdentifier"]: c for c in aws.call("rds", "DescribeDBClusters", region=region).get("DBClusters", [])}
+
+
+def db_instances_with_clusters(inv):
+    """Unit source (rds-multi-az): DB instances, each member of a cluster with that cluster's MultiAZ."""
+
+    def build(account, region, found):
+        if not any(db.cluster_id for db in found):
+            return found
+        clusters = inv.read_collected(db_clusters, account, region)
+        return [_with_cluster(db, clusters) if db.cluster_id else db for db in found]
+
+    return inv.per_region(db_instances, build, what="db-instances")
+
+
+def _with_cluster(db: DbInstance, clusters) -> DbInstance:
+    if clusters.error is not None:
+        return dataclasses.replace(db, errors={**db.errors, "cluster": clusters.error})
+    cluster = clusters.value.get(db.cluster_id) or {}
+    return dataclasses.replace(db, cluster_multi_az=bool(cluster.get("MultiAZ")))

@@ -50,7 +50,7 @@ class Gate:
         if values["status"] != FAIL:
             return properties
         waiver = first_match(
-            list(self.options.waivers), today, values["control"], values["account"], values["region"], values["resource"]
+            list(self.options.waivers), today, values["check"], values["account"], values["region"], values["resource"]
         )
         if waiver is not None:
             extra = [("waiver", waiver.id), ("waiver_reason", waiver.reason), ("waiver_owner", waiver.owner),
@@ -58,7 +58,7 @@ class Gate:
             reason = f"WAIVED by waiver {waiver.id} (owner {waiver.owner}, expires {waiver.expires}): {waiver.reason}"
             return self._accept(report, properties, WAIVED, reason, extra)
         known = self.options.baseline
-        if known is not None and known.knows(values["control"], report.nodeid):
+        if known is not None and known.knows(values["check"], report.nodeid):
             return self._accept(report, properties, KNOWN, f"KNOWN: already failing in the baseline {known.path}", [])
         return properties
 
@@ -75,6 +75,7 @@ class Gate:
         findings = state.findings
         statuses = Counter(f["status"] for f in findings)
         selected = {c.id for c in state.controls}
+        selected_checks = {c.check for c in state.controls}
         audited = [a.id for a in state.estate.accounts] if state.estate else []
         matched = {f.get("waiver") for f in findings if f["status"] == WAIVED}
         waivers = self.options.waivers
@@ -83,12 +84,12 @@ class Gate:
             w for w in waivers
             if not w.expired(today) and w.id not in matched
             # Only waivers this run could have used: another shard or selection may still need them.
-            and any(w.covers_control(c) for c in selected) and any(w.covers_account(a) for a in audited)
+            and any(w.covers_check(c) for c in selected_checks) and any(w.covers_account(a) for a in audited)
         ]
         known = self.options.baseline
         fixed = 0
         if known is not None:
-            fixed = sum(1 for f in findings if f["status"] == PASS and known.knows(f["control"], f["test_id"]))
+            fixed = sum(1 for f in findings if f["status"] == PASS and known.knows(f["check"], f["test_id"]))
         org = self.organization
         report = GatingReport(
             baseline=known.path if known else None,

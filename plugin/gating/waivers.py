@@ -1,7 +1,8 @@
 """Waivers: accepted risks, read from a YAML file (``--cis-waivers``).
 
     waivers:
-      - control: "2.1.*"            # id or glob
+      - control: "2.1.*"            # id or glob, in the benchmark version below
+        benchmark: "2.0.0"          # the version the control id is from (default 2.0.0)
         account: "111111111111"     # id or glob (default "*")
         region: "eu-*"              # glob (default "*")
         resource: "re:^arn:aws:s3:::legacy-.*$"   # glob, or re: a regular expression on the ARN
@@ -10,6 +11,8 @@
         expires: 2027-03-31
 
 A waiver applies up to and including its ``expires`` day, measured by the run's clock.
+It names controls by the ids of the version it was written for, and applies to the same
+checks under every version: a waiver of v2.0.0's 1.13 still waives v5.0.0's 1.12.
 """
 from __future__ import annotations
 
@@ -17,12 +20,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from .. import registry
+
 REQUIRED = ("control", "reason", "owner", "expires")
-OPTIONAL = ("account", "region", "resource")
+OPTIONAL = ("account", "region", "resource", "benchmark")
 REGEX_PREFIX = "re:"
 
 
@@ -51,6 +57,7 @@ class Waiver:
     reason: str
     owner: str
     expires: dt.date
+    benchmark: str = registry.DEFAULT_BENCHMARK
 
     @property
     def id(self) -> str:
@@ -63,15 +70,20 @@ class Waiver:
     def expired(self, today: dt.date) -> bool:
         return today > self.expires
 
-    def covers_control(self, control_id: str) -> bool:
-        return fnmatchcase(control_id, self.control)
+    def covers_check(self, check: str) -> bool:
+        """Whether the waiver names the check (``1.13``, ``rds-multi-az``; changed rules aside)."""
+        check = check.split("+")[0]
+        named = checks_named(self.benchmark, self.control)
+        # A pattern naming no control of its version names controls outside the benchmark
+        # (a team's own), whose id is their check.
+        return check in named if named else fnmatchcase(check, self.control)
 
     def covers_account(self, account: str) -> bool:
         return fnmatchcase(account, self.account)
 
-    def matches(self, control: str, account: str, region: str, resource: str) -> bool:
+    def matches(self, check: str, account: str, region: str, resource: str) -> bool:
         return (
-            self.covers_control(control)
+            self.covers_check(check)
             and self.covers_account(account)
             and fnmatchcase(region, self.region)
             and _resource_matches(self.resource, resource)
@@ -79,10 +91,17 @@ class Waiver:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "control": self.control, "account": self.account, "region": self.region,
+            "id": self.id, "control": self.control, "benchmark": self.benchmark,
+            "account": self.account, "region": self.region,
             "resource": self.resource, "reason": self.reason, "owner": self.owner,
             "expires": self.expires.isoformat(),
         }
+
+
+@lru_cache(maxsize=None)
+def checks_named(benchmark: str, pattern: str) -> frozenset[str]:
+    """The checks of the controls that ``pattern`` names in ``benchmark``."""
+    return frozenset(c.check for c in registry.controls(benchmark) if fnmatchcase(c.id, pattern))
 
 
 def _resource_matches(pattern: str, resource: str) -> bool:
@@ -127,8 +146,13 @@ def parse_entry(entry: object, number: int, path: Path | str = "the waiver file"
         raise fail(f"quote the control id (control: \"{entry['control']}\"): unquoted, YAML reads it as a number")
     if isinstance(entry.get("account"), int) and len(str(entry["account"])) != 12:
         raise fail("quote the account id: unquoted, YAML reads it as a number")
+    try:
+        benchmark = registry.resolve(str(entry.get("benchmark", registry.DEFAULT_BENCHMARK)))
+    except registry.RegistryError:
+        raise fail(f"benchmark {entry['benchmark']!r} is not a known version "
+                   f"({', '.join(registry.benchmarks())})") from None
     text = {}
-    for key in ("control", "reason", "owner") + OPTIONAL:
+    for key in ("control", "reason", "owner", "account", "region", "resource"):
         value = entry.get(key, "*")
         if isinstance(value, (dict, list, bool)) or value is None:
             raise fail(f"{key} must be text")
@@ -139,7 +163,7 @@ def parse_entry(entry: object, number: int, path: Path | str = "the waiver file"
             re.compile(resource[len(REGEX_PREFIX):])
         except re.error as exc:
             raise fail(f"resource {resource!r} is not a valid regular expression ({exc})") from None
-    return Waiver(number=number, expires=_date(entry["expires"], fail), **text)
+    return Waiver(number=number, expires=_date(entry["expires"], fail), benchmark=benchmark, **text)
 
 
 def _date(value: object, fail) -> dt.date:
@@ -153,9 +177,9 @@ def _date(value: object, fail) -> dt.date:
         raise fail(f"expires {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def first_match(waivers: list[Waiver], today: dt.date, control: str, account: str, region: str, resource: str):
-    """The first waiver in file order that applies today, or None."""
+def first_match(waivers: list[Waiver], today: dt.date, check: str, account: str, region: str, resource: str):
+    """The first waiver in file order that applies today to this check and unit, or None."""
     for waiver in waivers:
-        if not waiver.expired(today) and waiver.matches(control, account, region, resource):
+        if not waiver.expired(today) and waiver.matches(check, account, region, resource):
             return waiver
     return None

@@ -6,7 +6,9 @@ Two kinds of data file, both YAML:
   ``cis_checks/`` evaluates): its canonical title, unit, and our own description, remediation
   (console steps, CLI), per-resource ``fix`` template and ``manual_check``. A check that
   v2.0.0 has is keyed by its v2.0.0 id ("1.10"); one that v2.0.0 lacks by a name
-  ("rds-multi-az").
+  ("rds-multi-az"). Where a later version changed what passes, ``changes`` holds, per rule
+  (``C1``...), the fields that rule changes (our description of it, a filter pattern...):
+  written once, whichever versions apply the rule.
 * ``versions/<version>.yaml``, one per **benchmark version**: its section titles and, for
   every control, its id, the check that evaluates it, the CIS profile level and the
   benchmark's Automated/Manual label. Where the version changed what passes, ``changed``
@@ -51,6 +53,8 @@ class Check:
     # For controls only a person can verify: what to check by hand.
     manual_check: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # Per changed rule ("C1"), the fields it overrides (any of OVERRIDABLE).
+    changes: dict[str, dict] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -155,8 +159,13 @@ def parse_check(raw: dict, source: str) -> Check:
         raise RegistryError(f"{source}: a check lacks {missing}") from None
     console, cli = _remediation(entry)
     entry.pop("remediation", None)
+    changes = entry.pop("changes", None) or {}
+    for rule, fields in changes.items():
+        unknown = set(fields or {}) - set(OVERRIDABLE)
+        if unknown:
+            raise RegistryError(f"{source}: check {key}, rule {rule}: cannot change {', '.join(sorted(unknown))}")
     return Check(key, title, unit, description, console, cli, entry.pop("fix", None),
-                 entry.pop("manual_check", None), entry)
+                 entry.pop("manual_check", None), entry, {str(r): dict(f or {}) for r, f in changes.items()})
 
 
 @lru_cache(maxsize=1)
@@ -189,26 +198,36 @@ def _control(raw: dict, benchmark: Benchmark, catalogue: dict[str, Check], sourc
     unknown = set(raw) - {"id", "check", "level", "cis", "changed", *OVERRIDABLE}
     if unknown:
         raise RegistryError(f"{source}: control {control_id}: unknown field {', '.join(sorted(unknown))}")
-    console, cli = _remediation(raw) if "remediation" in raw else (check.console, check.cli)
-    extra = dict(check.extra)
-    if "filter_patterns" in raw:
-        extra["filter_patterns"] = list(raw["filter_patterns"])
     changed = raw.get("changed") or ()
+    changed = tuple([changed] if isinstance(changed, str) else changed)
+    # The check's own fields, then what each changed rule changes, then the version's overrides.
+    fields: dict = {"title": check.title, "description": check.description, "fix": check.fix,
+                    "manual_check": check.manual_check, "remediation": {"console": check.console, "cli": check.cli},
+                    **({"filter_patterns": check.extra["filter_patterns"]} if "filter_patterns" in check.extra else {})}
+    for rule in changed:
+        if rule not in check.changes:
+            raise RegistryError(f"{source}: control {control_id} applies rule {rule}, which check {key} does not define")
+        fields.update(check.changes[rule])
+    fields.update({name: raw[name] for name in OVERRIDABLE if name in raw})
+    console, cli = _remediation(fields)
+    extra = dict(check.extra)
+    if "filter_patterns" in fields:
+        extra["filter_patterns"] = list(fields["filter_patterns"])
     return Control(
         id=control_id,
-        title=raw.get("title", check.title),
+        title=fields["title"],
         level=level,
         automated=label == "A",
         unit=check.unit,
-        description=" ".join(raw["description"].split()) if "description" in raw else check.description,
+        description=" ".join(fields["description"].split()),
         console=console,
         cli=cli,
-        fix=raw.get("fix", check.fix),
-        manual_check=raw.get("manual_check", check.manual_check),
+        fix=fields["fix"],
+        manual_check=fields["manual_check"],
         extra=extra,
         benchmark=benchmark.version,
         check=key,
-        changed=tuple([changed] if isinstance(changed, str) else changed),
+        changed=changed,
         section_title=section.title,
         marker=section.marker,
     )

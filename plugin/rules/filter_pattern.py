@@ -51,7 +51,7 @@ EVENT_SOURCES: dict[str, str] = {
     )},
     **{name: "ec2.amazonaws.com" for name in (
         "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
-        "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup",
+        "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup", "ModifySecurityGroupRules",
         "CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
         "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation",
         "CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway",

@@ -11,6 +11,8 @@ from typing import Any, Iterable, Mapping
 
 # Remote server administration: SSH and RDP.
 ADMIN_PORTS = (22, 3389)
+# CIFS / SMB over TCP (the later versions' CIFS control): tcp or every protocol, not udp.
+CIFS_PORT = 445
 ANY_IPV4 = "0.0.0.0/0"
 ANY_IPV6 = "::/0"
 
@@ -77,23 +79,39 @@ def _sources(permission: Rule) -> set[str]:
     return ipv4 | ipv6
 
 
-def group_openings(permissions: Iterable[Rule], source: str) -> list[Opening]:
-    """Admin ports that a security group's inbound permissions open to ``source``.
+def group_openings(
+    permissions: Iterable[Rule],
+    source: str,
+    ports: Iterable[int] = ADMIN_PORTS,
+    protocols: Iterable[str] = (TCP, UDP, ALL),
+) -> list[Opening]:
+    """The ``ports`` (admin ports by default) that a security group's inbound permissions
+    open to ``source`` over one of ``protocols``.
 
-    Security group rules only allow, so any permission from ``source`` over tcp,
-    udp or every protocol whose range covers the port opens it. One opening per
-    port: the first permission that opens it.
+    Security group rules only allow, so any permission from ``source`` over one of the
+    protocols whose range covers the port opens it. One opening per port: the first
+    permission that opens it.
     """
     found: dict[int, Opening] = {}
+    protocols = tuple(protocols)
     for permission in permissions:
         protocol = protocol_of(permission.get("IpProtocol"))
-        if protocol not in (TCP, UDP, ALL) or source not in _sources(permission):
+        if protocol not in protocols or source not in _sources(permission):
             continue
         low, high = permission.get("FromPort"), permission.get("ToPort")
-        for port in ADMIN_PORTS:
+        for port in ports:
             if port not in found and covers(low, high, port):
                 found[port] = Opening(source, port, traffic(protocol, low, high))
     return [found[port] for port in sorted(found)]
+
+
+def cifs_openings(permissions: Iterable[Rule]) -> list[Opening]:
+    """Port 445 opened to the whole internet (IPv4 or IPv6) over tcp or every protocol."""
+    return [
+        opening
+        for source in (ANY_IPV4, ANY_IPV6)
+        for opening in group_openings(permissions, source, ports=(CIFS_PORT,), protocols=(TCP, ALL))
+    ]
 
 
 def rule_count(permissions: Iterable[Rule]) -> int:

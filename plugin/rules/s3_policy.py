@@ -86,18 +86,42 @@ def _only_insecure_transport(condition: Any) -> bool:
     return "false" in [str(v).lower() for v in as_list(tests["aws:securetransport"])]
 
 
-def denies_insecure_transport(policy: str | dict | None, bucket: str) -> bool:
-    """True if one statement denies every S3 action over HTTP to everybody, on all objects."""
+def _only_old_tls(condition: Any) -> bool:
+    """The condition is exactly "s3:TlsVersion is below some minimum" (NumericLessThan)."""
+    operators = _lower_keys(condition if isinstance(condition, dict) else {})
+    if set(operators) != {"numericlessthan"} or not isinstance(operators["numericlessthan"], dict):
+        return False
+    return set(_lower_keys(operators["numericlessthan"])) == {"s3:tlsversion"}
+
+
+SECURE_TRANSPORT, TLS_VERSION = "aws:SecureTransport", "s3:TlsVersion"
+
+
+def https_denial(policy: str | dict | None, bucket: str, accept_tls_version: bool = False) -> str | None:
+    """The form of the Deny that refuses insecure requests to everybody on every S3 action
+    over all the bucket's objects: ``aws:SecureTransport`` (false), or, when
+    ``accept_tls_version`` (rule C1, v4.0.1 on), ``s3:TlsVersion`` (below a minimum).
+    None when the policy holds neither. The SecureTransport form wins when both are there:
+    it is the one that refuses plain HTTP."""
+    found = None
     for statement in statements(policy):
-        if (
+        if not (
             str(statement.get("Effect", "")).lower() == "deny"
             and is_everyone(statement.get("Principal"))
             and _covers_s3_actions(statement)
             and _covers_objects(statement, bucket)
-            and _only_insecure_transport(statement.get("Condition"))
         ):
-            return True
-    return False
+            continue
+        if _only_insecure_transport(statement.get("Condition")):
+            return SECURE_TRANSPORT
+        if accept_tls_version and _only_old_tls(statement.get("Condition")):
+            found = TLS_VERSION
+    return found
+
+
+def denies_insecure_transport(policy: str | dict | None, bucket: str) -> bool:
+    """True if one statement denies every S3 action over HTTP to everybody, on all objects."""
+    return https_denial(policy, bucket) == SECURE_TRANSPORT
 
 
 # -- 3.3 --------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def write(tmp_path, text: str):
     ("waivers: [\n  - control: '1.4'\n", "is not valid YAML at line 2"),
     ("- control: '1.4'\n", "must hold one key, 'waivers', with a list of entries"),
     ("waivers:\n  - control: '1.4'\n    reason: r\n    owner: o\n    expires: 2026-12-31\n    team: x\n",
-     "entry 1: unknown key team (allowed: control, reason, owner, expires, account, region, resource)"),
+     "entry 1: unknown key team (allowed: control, reason, owner, expires, account, region, resource, benchmark)"),
     ("waivers:\n  - control: '1.4'\n    reason: r\n    owner: o\n    expires: 2026-12-31\n"
      "  - control: '1.5'\n    reason: r\n    owner: o\n    expires: next spring\n",
      "entry 2: expires 'next spring' is not a date (YYYY-MM-DD)"),

@@ -96,6 +96,7 @@ def seed(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, 
             DBInstanceIdentifier="orders-db", Engine="postgres", DBInstanceClass="db.t3.micro",
             MasterUsername="admin", MasterUserPassword="demo-password-1", AllocatedStorage=20,
             StorageEncrypted=True, AutoMinorVersionUpgrade=True, PubliclyAccessible=False,
+            MultiAZ=account == first,  # Multi-AZ in one account only (rds-multi-az, v4.0.1 on)
         )
         if account == first:
             rds.create_db_instance(
