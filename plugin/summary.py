@@ -13,6 +13,57 @@ from .registry import Control
 # Statuses that count as a scanned resource, and on which side.
 FAILED_STATUSES = (FAIL,)
 PASSED_STATUSES = (PASS,)
+NOT_AVAILABLE = "n/a"
+
+
+@dataclass(frozen=True)
+class Score:
+    """The compliance score of a group of units: passed / (passed + failed).
+
+    Errors, manual, waived and known units are outside the ratio and always shown
+    beside it: an unevaluated unit is neither compliant nor not.
+    """
+
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    manual: int = 0
+    waived: int = 0
+    known: int = 0
+
+    @classmethod
+    def of(cls, counts: Counter) -> "Score":
+        return cls(
+            passed=sum(counts[s] for s in PASSED_STATUSES),
+            failed=sum(counts[s] for s in FAILED_STATUSES),
+            errors=counts[ERROR],
+            manual=counts[MANUAL],
+            waived=counts[WAIVED],
+            known=counts[KNOWN],
+        )
+
+    @property
+    def percent(self) -> float | None:
+        """Rounded half up to one decimal, in integers; never 100.0 while a unit failed, nor
+        0.0 while one passed. None when no unit was judged."""
+        judged = self.passed + self.failed
+        if not judged:
+            return None
+        tenths = (2000 * self.passed + judged) // (2 * judged)
+        if self.failed:
+            tenths = min(tenths, 999)
+        if self.passed:
+            tenths = max(tenths, 1)
+        return tenths / 10
+
+    @property
+    def text(self) -> str:
+        """The score as every output prints it: "87.5" or "n/a"."""
+        return NOT_AVAILABLE if self.percent is None else f"{self.percent:.1f}"
+
+    def to_dict(self) -> dict:
+        return {"percent": self.percent, "passed": self.passed, "failed": self.failed, "errors": self.errors,
+                "manual": self.manual, "waived": self.waived, "known": self.known}
 
 
 @dataclass
@@ -44,6 +95,10 @@ class ControlCounts:
     def known(self) -> int:
         return self.counts[KNOWN]
 
+    @property
+    def score(self) -> Score:
+        return Score.of(self.counts)
+
 
 @dataclass
 class Totals:
@@ -58,6 +113,10 @@ class Totals:
     # Failing resources accepted by a waiver, or already failing in the baseline (not in `failed`).
     waived: int = 0
     known: int = 0
+
+    @property
+    def score(self) -> Score:
+        return Score(self.passed, self.failed, self.errors, self.manual, self.waived, self.known)
 
 
 class SummaryState:
@@ -102,6 +161,22 @@ class SummaryState:
         for finding in self.findings:
             accounts.setdefault(finding["account"], Counter())[finding["status"]] += 1
         return dict(sorted(accounts.items()))
+
+    def section_counts(self) -> dict[str, Counter]:
+        """Statuses per section of the selected controls, in benchmark order."""
+        sections: dict[str, Counter] = {c.section: Counter() for c in self.controls}
+        for row in self.per_control():
+            sections[row.control.section].update(row.counts)
+        return sections
+
+    def scores(self) -> dict:
+        """Compliance scores per control, section, account and overall (the findings JSON's ``scores``)."""
+        return {
+            "overall": self.totals().score.to_dict(),
+            "sections": {number: Score.of(counts).to_dict() for number, counts in self.section_counts().items()},
+            "accounts": {account: Score.of(counts).to_dict() for account, counts in self.per_account().items()},
+            "controls": {row.control.id: row.score.to_dict() for row in self.per_control()},
+        }
 
     def totals(self) -> Totals:
         by_status = Counter(f["status"] for f in self.findings)

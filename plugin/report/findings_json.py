@@ -43,6 +43,8 @@ def document(state: SummaryState) -> dict:
         ],
         "controls": [c.id for c in state.controls],  # the controls this run selected
         "totals": asdict(state.totals()),
+        # passed / (passed + failed) per control, section, account and overall, with the rest beside it.
+        "scores": state.scores(),
         "gating": state.gating.to_dict() if state.gating else None,
         "aws_calls": state.aws_calls,
         "findings": [

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..summary import SummaryState
-from . import view
+from . import terminal, view
 
 # Characters Markdown (and GitHub's HTML sanitiser) would read as syntax.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
@@ -31,6 +31,8 @@ def document(state: SummaryState, command: str = "") -> str:
         f"| {t.accounts_integrated} of {t.accounts_total} | {t.resources_scanned} | {t.failed} | {t.passed} "
         f"| {t.errors} | {t.manual} |",
     ]
+    score = t.score
+    out += ["", f"Compliance score: **{terminal.percent(score)}** ({terminal.score_note(score)})"]
     for status, count in v.other_statuses:
         out.append(f"\n{_text(status.capitalize())}: {count}")
     if v.not_integrated:
@@ -41,15 +43,17 @@ def document(state: SummaryState, command: str = "") -> str:
     errors = ["Errors"] if v.show_errors else []
     out += [
         "",
-        "| Section | Title | Failed | Passed |" + "".join(f" {e} |" for e in errors),
-        "|---|---|---:|---:|" + "---:|" * len(errors),
+        "| Section | Title | Failed | Passed |" + "".join(f" {e} |" for e in errors) + " % |",
+        "|---|---|---:|---:|" + "---:|" * len(errors) + "---:|",
     ]
     for section in v.sections:
-        subtotal = [section.failed, section.passed] + ([section.errors] if errors else [])
+        subtotal = [section.failed, section.passed] + ([section.errors] if errors else []) + [section.score.text]
         out.append(f"| **{section.number}** | **{_text(section.title)}** |" + "".join(f" **{n}** |" for n in subtotal))
         for row in section.rows:
-            counts = [row.failed, row.passed] + ([row.errors] if errors else [])
+            counts = [row.failed, row.passed] + ([row.errors] if errors else []) + [row.score.text]
             out.append(f"| {row.control.id} | {_text(row.control.title)} |" + "".join(f" {n} |" for n in counts))
+    out += ["", "| Account | Failed | Passed | Errors | Manual | % |", "|---|---:|---:|---:|---:|---:|"]
+    out += [f"| {a.id} | {a.failed} | {a.passed} | {a.errors} | {a.manual} | {a.score.text} |" for a in v.per_account]
     return "\n".join(out) + "\n"
 
 

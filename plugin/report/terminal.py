@@ -4,7 +4,10 @@ from __future__ import annotations
 import shutil
 
 from ..gating.report import GatingReport
-from ..summary import SummaryState
+from ..summary import Score, SummaryState
+
+# The score column of the summary and account tables: passed / (passed + failed), in percent.
+SCORE_HEADER = "%"
 
 
 def lines(state: SummaryState, width: int | None = None) -> list[str]:
@@ -24,10 +27,14 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
                 out.append(f"  not integrated: {account.id}: {account.error}")
             for region, reason in sorted(account.skipped_regions.items()):
                 out.append(f"  region skipped: {account.id} {region}: {reason}")
+    score = totals.score
+    out.append(f"Compliance score: {percent(score)} ({score_note(score)})")
     rows = state.per_control()
+    sections = {number: Score.of(counts) for number, counts in state.section_counts().items()}
     show_errors = any(r.errors for r in rows)
     show_accepted = any(r.waived or r.known for r in rows)
-    numbers = ["Failed", "Passed"] + (["Errors"] if show_errors else []) + (["Waived", "Known"] if show_accepted else [])
+    numbers = (["Failed", "Passed"] + (["Errors"] if show_errors else []) + (["Waived", "Known"] if show_accepted else [])
+               + [SCORE_HEADER])
     title_width = max(20, width - 8 - 9 * len(numbers))
     header = f"{'Section':<8}{'Title':<{title_width}}" + "".join(f"{n:>9}" for n in numbers)
     out += ["", header, "-" * len(header)]
@@ -35,13 +42,36 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
     for row in rows:
         if row.control.section != section:
             section = row.control.section
-            out.append(f"{section:<8}{row.control.section_title}")
+            out.append(f"{section:<8}{row.control.section_title:<{title_width}}"
+                       + " " * 9 * (len(numbers) - 1) + f"{sections[section].text:>9}")
         title = row.control.title
         if len(title) > title_width - 1:
             title = title[: title_width - 4] + "..."
         values = ([row.failed, row.passed] + ([row.errors] if show_errors else [])
-                  + ([row.waived, row.known] if show_accepted else []))
+                  + ([row.waived, row.known] if show_accepted else []) + [row.score.text])
         out.append(f"{row.control.id:<8}{title:<{title_width}}" + "".join(f"{v:>9}" for v in values))
+    out += ["", *account_lines(state)]
+    return out
+
+
+def score_note(score: Score) -> str:
+    """What the score counts, and what it leaves beside it."""
+    return (f"{score.passed} passed of {score.passed + score.failed} judged; not in the score: "
+            f"errors {score.errors}, manual {score.manual}, waived {score.waived}, known {score.known}")
+
+
+def percent(score: Score) -> str:
+    """ "87.5 %", or "n/a" when no unit was judged."""
+    return score.text if score.percent is None else f"{score.text} %"
+
+
+def account_lines(state: SummaryState) -> list[str]:
+    """Failed, passed, errors and the score of each account."""
+    header = f"{'Account':<14}{'Failed':>9}{'Passed':>9}{'Errors':>9}{SCORE_HEADER:>9}"
+    out = [header, "-" * len(header)]
+    for account, counts in state.per_account().items():
+        score = Score.of(counts)
+        out.append(f"{account:<14}{score.failed:>9}{score.passed:>9}{score.errors:>9}{score.text:>9}")
     return out
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import shlex
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..outcomes import ERROR, FAIL, MANUAL
 from ..registry import Control
-from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, SummaryState, Totals
+from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
 from . import terminal
 
 # The finding property carrying a control's per-resource fix, filled in for the unit.
@@ -29,6 +30,11 @@ class Section:
     number: str
     title: str
     rows: list[ControlCounts]
+    counts: Counter = field(default_factory=Counter)  # every status of the section's units
+
+    @property
+    def score(self) -> Score:
+        return Score.of(self.counts)
 
     @property
     def failed(self) -> int:
@@ -91,6 +97,7 @@ class AccountRow:
     manual: int
     integrated: bool
     reason: str
+    score: Score = field(default_factory=Score)
 
 
 @dataclass(frozen=True)
@@ -127,10 +134,12 @@ class View:
 def build(state: SummaryState, command: str = "") -> View:
     """Arrange ``state`` for display; ``command`` is the command line of the run."""
     rows = state.per_control()
+    section_counts = state.section_counts()
     sections: list[Section] = []
     for row in rows:
         if not sections or sections[-1].number != row.control.section:
-            sections.append(Section(row.control.section, row.control.section_title, []))
+            number = row.control.section
+            sections.append(Section(number, row.control.section_title, [], section_counts[number]))
         sections[-1].rows.append(row)
 
     failing: dict[str, list[FailingUnit]] = {}
@@ -157,7 +166,7 @@ def build(state: SummaryState, command: str = "") -> View:
     reasons = {a.id: (a.integrated, a.error or "") for a in estate_accounts}
     per_account = [
         AccountRow(account, sum(counts[s] for s in FAILED_STATUSES), sum(counts[s] for s in PASSED_STATUSES),
-                   counts[ERROR], counts[MANUAL], *reasons.get(account, (True, "")))
+                   counts[ERROR], counts[MANUAL], *reasons.get(account, (True, "")), score=Score.of(counts))
         for account, counts in state.per_account().items()
     ]
     regions = sorted({r for a in estate_accounts for r in a.regions})

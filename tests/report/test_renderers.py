@@ -128,20 +128,28 @@ Level 2; generated 2026-01-02 03:04:05 UTC; accounts: {A}, {B}, {C}; regions: us
 |---:|---:|---:|---:|---:|---:|
 | 2 of 3 | 5 | 1 | 3 | 1 | 1 |
 
+Compliance score: **75.0 %** (3 passed of 4 judged; not in the score: errors 1, manual 1, waived 1, known 0)
+
 Waived: 1
 
 Accounts not integrated:
 
 - {C}: sts:AssumeRole AccessDenied \\<img src=x onerror=alert\\(1\\)\\>
 
-| Section | Title | Failed | Passed | Errors |
-|---|---|---:|---:|---:|
-| **1** | **Identity and Access Management** | **0** | **2** | **0** |
-| 1.4 | Ensure no 'root' user account access key exists | 0 | 2 | 0 |
-| **2** | **Storage** | **1** | **1** | **1** |
-| 2.1.4 | Ensure that S3 Buckets are configured with 'Block public access \\(bucket settings\\)' | 1 | 1 | 1 |
-| **3** | **Logging** | **0** | **0** | **0** |
-| 3.9 | Ensure VPC flow logging is enabled in all VPCs | 0 | 0 | 0 |
+| Section | Title | Failed | Passed | Errors | % |
+|---|---|---:|---:|---:|---:|
+| **1** | **Identity and Access Management** | **0** | **2** | **0** | **100.0** |
+| 1.4 | Ensure no 'root' user account access key exists | 0 | 2 | 0 | 100.0 |
+| **2** | **Storage** | **1** | **1** | **1** | **50.0** |
+| 2.1.4 | Ensure that S3 Buckets are configured with 'Block public access \\(bucket settings\\)' | 1 | 1 | 1 | 50.0 |
+| **3** | **Logging** | **0** | **0** | **0** | **n/a** |
+| 3.9 | Ensure VPC flow logging is enabled in all VPCs | 0 | 0 | 0 | n/a |
+
+| Account | Failed | Passed | Errors | Manual | % |
+|---|---:|---:|---:|---:|---:|
+| {A} | 1 | 1 | 0 | 1 | 50.0 |
+| {B} | 0 | 2 | 1 | 0 | 100.0 |
+| {C} | 0 | 0 | 0 | 0 | n/a |
 """
 
 

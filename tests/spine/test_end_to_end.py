@@ -74,8 +74,8 @@ def test_terminal_summary_matches_findings(runs):
     )
     assert line in serial.stdout
     assert re.search(r"^Section\s+Title\s+Failed\s+Passed", serial.stdout, re.M)
-    # Failed, Passed (and Errors, when any control errored: moto has no Access Analyzer).
-    assert re.search(r"^1\.5\s+Ensure MFA is enabled for the 'root' user account\s+2\s+0(\s+0)?$", serial.stdout, re.M)
+    # Failed, Passed (and Errors, when any control errored: moto has no Access Analyzer), and the score.
+    assert re.search(r"^1\.5\s+Ensure MFA is enabled for the 'root' user account\s+2\s+0(\s+0)?\s+0\.0$", serial.stdout, re.M)
     assert "Traceback" not in serial.stdout + serial.stderr
 
 
