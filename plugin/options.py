@@ -20,6 +20,7 @@ GROUP = "cis-aws"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 DEFAULT_JSON = "reports/cis-findings.json"
+DEFAULT_ASFF_REGION = "us-east-1"
 
 
 def addoptions(parser: pytest.Parser) -> None:
@@ -55,6 +56,12 @@ def addoptions(parser: pytest.Parser) -> None:
                     help="also write the findings as CSV, one row per finding, to PATH")
     group.addoption("--cis-md", metavar="PATH", default=None,
                     help="also write the totals and compliance summary as Markdown (CI logs, pull-request comments) to PATH")
+    group.addoption("--cis-ocsf", metavar="PATH", default=None,
+                    help="also write every finding as an OCSF Compliance Finding (JSON Lines) to PATH")
+    group.addoption("--cis-asff", metavar="PATH", default=None,
+                    help="also write the findings in AWS Security Finding Format, for securityhub batch-import-findings, to PATH")
+    group.addoption("--cis-asff-region", metavar="REGION", default=DEFAULT_ASFF_REGION,
+                    help=f"the Security Hub region the --cis-asff findings are imported into (default: {DEFAULT_ASFF_REGION})")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
                     help="control 1.7 fails when the root user was used within this many days (default: 90)")
     gating_options.addoptions(group)
@@ -134,6 +141,8 @@ def parse(config: pytest.Config) -> AuditOptions:
     for name in ("aws_max_workers", "aws_max_attempts"):
         if get(name) < 1:
             raise pytest.UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    if get("cis_asff_region") not in known_regions():
+        raise pytest.UsageError(f"--cis-asff-region: {get('cis_asff_region')!r} is not an AWS region known to botocore")
     snapshot = get("aws_snapshot")
     if snapshot is not None and not Path(snapshot).is_file():
         raise pytest.UsageError(f"--aws-snapshot: the file {snapshot} does not exist")

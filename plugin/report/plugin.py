@@ -15,7 +15,7 @@ from ..audit import NAME as AUDIT
 from ..items import ControlItem
 from ..outcomes import PREFIX, finding_of
 from ..roles import is_controller
-from . import csv_out, html, markdown, view
+from . import asff, csv_out, html, markdown, ocsf, view
 
 NAME = "cis-report"
 DEFAULT_HTML = "reports/report.html"
@@ -39,6 +39,9 @@ class CisReports:
         self.config = config
         self.csv_path = config.getoption("cis_csv", None)
         self.md_path = config.getoption("cis_md", None)
+        self.ocsf_path = config.getoption("cis_ocsf", None)
+        self.asff_path = config.getoption("cis_asff", None)
+        self.asff_region = config.getoption("cis_asff_region", None)
 
     @property
     def audit(self):
@@ -95,3 +98,7 @@ class CisReports:
             csv_out.write(audit.state, Path(self.csv_path))
         if self.md_path:
             markdown.write(audit.state, Path(self.md_path), self.command_line())
+        if self.ocsf_path:
+            ocsf.write(audit.state, Path(self.ocsf_path))
+        if self.asff_path:
+            asff.write(audit.state, Path(self.asff_path), self.asff_region)

@@ -1,0 +1,109 @@
+"""What the exchange formats (OCSF, Security Hub's ASFF) say alike about one finding.
+
+A stable id per unit, the AWS resource type, the resource's partition, the severity
+and the remediation text: computed here once, so the two files never disagree.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from ..gating.baseline import unit_id
+from ..outcomes import FAIL, KNOWN, PASS, WAIVED
+from ..registry import Control
+
+PRODUCT = "pytest-cis-aws"
+STANDARD = "CIS AWS Foundations Benchmark"
+
+# The first part of a unit's label -> the resource type Security Hub uses for it
+# (ASFF ``Resources[].Type``; OCSF ``resources[].type`` takes the same names).
+# Units without a resource of their own (account, account x region) are the account.
+RESOURCE_TYPES = {
+    "user": "AwsIamUser",
+    "policy": "AwsIamPolicy",
+    "bucket": "AwsS3Bucket",
+    "trail": "AwsCloudTrailTrail",
+    "efs": "AwsEfsFileSystem",
+    "instance": "AwsEc2Instance",
+    "vpc": "AwsEc2Vpc",
+    "key": "AwsKmsKey",
+    "network-acl": "AwsEc2NetworkAcl",
+    "security-group": "AwsEc2SecurityGroup",
+    "db": "AwsRdsDbInstance",
+    # ASFF has no type for IAM server certificates.
+    "server-certificate": "Other",
+}
+ACCOUNT_TYPE = "AwsAccount"
+ACCESS_KEY_TYPE = "AwsIamAccessKey"
+ACCESS_KEY_MARK = "/access_key_"  # label user/<name>/access_key_<n>
+
+# Severity of a unit that does not comply, by benchmark level, as OCSF's Check object
+# maps CIS levels (Level 1: Medium, Level 2: High). A unit that passed is informational.
+SEVERITY_BY_LEVEL = {1: "Medium", 2: "High"}
+INFORMATIONAL = "Informational"
+
+
+def finding_uid(version: str, finding: dict) -> str:
+    """The same for the same unit under the same control and benchmark version, run after run.
+
+    The unit is the readable id in the test id (``<account>-<region>-<label>``), the key the
+    baseline uses; it is hashed so that names from AWS never make the id long or odd.
+    """
+    unit = unit_id(finding["test_id"])
+    digest = hashlib.sha256(f"{version}\n{finding['control']}\n{unit}".encode()).hexdigest()[:32]
+    return f"{PRODUCT}/v{version}/{finding['control']}/{finding['account']}/{finding['region']}/{digest}"
+
+
+def resource_type(finding: dict) -> str:
+    label = finding.get("label", "")
+    if ACCESS_KEY_MARK in label:
+        return ACCESS_KEY_TYPE
+    if "/" in label and label.split("/", 1)[0] in RESOURCE_TYPES:
+        return RESOURCE_TYPES[label.split("/", 1)[0]]
+    # A resource of a kind not listed keeps its ARN; a unit without one is its account.
+    return "Other" if finding["resource"].startswith("arn:") else ACCOUNT_TYPE
+
+
+def resource_id(finding: dict) -> str:
+    """The resource's ARN; an access key is its user's ARN with the key's number; an account,
+    ``AWS::::Account:<id>`` as Security Hub names accounts."""
+    kind = resource_type(finding)
+    if kind == ACCOUNT_TYPE:
+        return f"AWS::::Account:{finding['account']}"
+    if kind == ACCESS_KEY_TYPE:
+        return finding["resource"] + ACCESS_KEY_MARK + finding["label"].rsplit(ACCESS_KEY_MARK, 1)[1]
+    return finding["resource"]
+
+
+def partition(finding: dict) -> str:
+    resource = finding["resource"]
+    return resource.split(":")[1] if resource.startswith("arn:") else "aws"
+
+
+def severity(finding: dict) -> str:
+    """Informational, Medium or High (capitalised as OCSF; ASFF takes it upper-cased)."""
+    if finding["status"] == PASS:
+        return INFORMATIONAL
+    return SEVERITY_BY_LEVEL.get(int(finding["level"]), "Medium")
+
+
+def needs_remediation(finding: dict) -> bool:
+    """Failing units, accepted or not; an ERROR needs access fixed, not the resource."""
+    return finding["status"] in (FAIL, KNOWN, WAIVED)
+
+
+def remediation_text(control: Control | None, fix: str = "") -> str:
+    """The control's remediation in our words: console steps, CLI, and this resource's fix."""
+    if control is None:
+        return ""
+    parts = []
+    if control.console:
+        parts.append("In the AWS console: " + " ".join(f"{n}. {step}" for n, step in enumerate(control.console, 1)))
+    if control.cli:
+        parts.append("With the AWS CLI: " + " ; ".join(control.cli))
+    if fix:
+        parts.append(f"For this resource: {fix}")
+    return "\n".join(parts) or control.manual_check or ""
+
+
+def standard(version: str) -> str:
+    return f"{STANDARD} v{version}"
