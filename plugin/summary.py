@@ -169,6 +169,19 @@ class SummaryState:
             sections[row.control.section].update(row.counts)
         return sections
 
+    def account_section_counts(self) -> dict[str, dict[str, Counter]]:
+        """Statuses per account and section (the HTML report's heat map), accounts in order."""
+        section_of = {c.id: c.section for c in self.controls}
+        cells: dict[str, dict[str, Counter]] = {
+            account: {number: Counter() for number in dict.fromkeys(section_of.values())}
+            for account in self.per_account()
+        }
+        for finding in self.findings:
+            section = section_of.get(finding["control"])
+            if section is not None:
+                cells[finding["account"]][section][finding["status"]] += 1
+        return cells
+
     def scores(self) -> dict:
         """Compliance scores per control, section, account and overall (the findings JSON's ``scores``)."""
         return {

@@ -87,15 +87,17 @@ class Gate:
             and any(w.covers_check(c) for c in selected_checks) and any(w.covers_account(a) for a in audited)
         ]
         known = self.options.baseline
-        fixed = 0
+        fixed = Counter()
         if known is not None:
-            fixed = sum(1 for f in findings if f["status"] == PASS and known.knows(f["check"], f["test_id"]))
+            fixed = Counter(f["control"] for f in findings
+                            if f["status"] == PASS and known.knows(f["check"], f["test_id"]))
         org = self.organization
         report = GatingReport(
             baseline=known.path if known else None,
             new=statuses[FAIL] if known else None,
             known=statuses[KNOWN] if known else None,
-            fixed=fixed if known else None,
+            fixed=sum(fixed.values()) if known else None,
+            fixed_by_control=dict(fixed),
             waivers_file=str(self.options.waivers_path) if self.options.waivers_path else None,
             waivers_matched=sorted(matched - {None}, key=lambda i: int(i.lstrip("#"))),
             waivers_expired=[w.to_dict() for w in expired],

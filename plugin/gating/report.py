@@ -15,6 +15,7 @@ class GatingReport:
     new: int | None = None  # failing now, not in the baseline
     known: int | None = None  # failing now and in the baseline
     fixed: int | None = None  # failing in the baseline, passing now
+    fixed_by_control: dict[str, int] = field(default_factory=dict)  # the fixed units, per control
     # Waivers.
     waivers_file: str | None = None
     waivers_matched: list[str] = field(default_factory=list)  # waiver ids ("#2") that waived a failure
@@ -51,6 +52,7 @@ class GatingReport:
             new=sum(1 for f in merged_findings if f["status"] == "FAIL") if total("new") is not None else None,
             known=total("known"),
             fixed=total("fixed"),
+            fixed_by_control=_sum_by_key(p.fixed_by_control for p in parts),
             waivers_file=next((p.waivers_file for p in parts if p.waivers_file), None),
             waivers_matched=matched,
             waivers_expired=_unique(w for p in parts for w in p.waivers_expired),
@@ -62,6 +64,14 @@ class GatingReport:
             shard=None,
         )
         return merged
+
+
+def _sum_by_key(counts) -> dict[str, int]:
+    summed: dict[str, int] = {}
+    for part in counts:
+        for key, value in part.items():
+            summed[key] = summed.get(key, 0) + value
+    return summed
 
 
 def _unique(waivers) -> list[dict]:

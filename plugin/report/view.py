@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..outcomes import ERROR, FAIL, MANUAL
 from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
-from . import terminal
+from . import charts, terminal
 
 # The finding property carrying a control's per-resource fix, filled in for the unit.
 FIX_FIELD = "fix"
@@ -23,6 +23,11 @@ FIX_FIELD = "fix"
 def anchor(control_id: str) -> str:
     """The HTML id of a control's details block: ``control-1-4``."""
     return "control-" + control_id.replace(".", "-")
+
+
+def account_anchor(control_id: str, account: str) -> str:
+    """The HTML id of an account's first failing resource in a control's details."""
+    return f"{anchor(control_id)}--{account}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class FailingUnit:
     resource: str
     message: str
     fix: str
+    anchor: str = ""  # set on the account's first failing resource of the control (the heat map links there)
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,7 @@ class View:
     show_errors: bool = field(default=False)
     # Baseline, waivers and what this run left out (plugin/gating), worded as in the terminal.
     gating_notes: list[str] = field(default_factory=list)
+    charts: charts.Charts | None = None
 
     @property
     def other_statuses(self) -> list[tuple[str, int]]:
@@ -144,11 +151,21 @@ def build(state: SummaryState, command: str = "") -> View:
 
     failing: dict[str, list[FailingUnit]] = {}
     waived: dict[str, list[WaivedUnit]] = {}
+    first_failing: dict[tuple[str, str], str] = {}  # (account, section) -> anchor, in benchmark order
+    anchored: set[tuple[str, str]] = set()
+    section_of = {row.control.id: row.control.section for row in rows}
     for finding in state.sorted_findings():
         if finding["status"] == FAIL:
-            failing.setdefault(finding["control"], []).append(
+            control, account = finding["control"], finding["account"]
+            unit_anchor = ""
+            if (control, account) not in anchored:
+                anchored.add((control, account))
+                unit_anchor = account_anchor(control, account)
+                if control in section_of:
+                    first_failing.setdefault((account, section_of[control]), unit_anchor)
+            failing.setdefault(control, []).append(
                 FailingUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
-                            finding.get(FIX_FIELD, ""))
+                            finding.get(FIX_FIELD, ""), unit_anchor)
             )
         elif finding.get("waiver"):
             waived.setdefault(finding["control"], []).append(
@@ -186,6 +203,7 @@ def build(state: SummaryState, command: str = "") -> View:
         per_account=per_account,
         details=details,
         show_errors=any(r.errors for r in rows),
+        charts=charts.build(state, first_failing),
         gating_notes=[line.strip() for line in terminal.gating_lines(state.gating)],
     )
 

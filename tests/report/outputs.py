@@ -73,3 +73,45 @@ def json_document(path: Path) -> dict:
 
 def json_findings(path: Path) -> list[dict]:
     return json_document(path)["findings"]
+
+
+# -- compliance scores, as each output prints them ("87.5" or "n/a") -------------------------
+def scores_from_json(path: Path) -> dict:
+    text = lambda s: "n/a" if s["percent"] is None else f"{s['percent']:.1f}"  # noqa: E731
+    scores = json_document(path)["scores"]
+    return {"overall": text(scores["overall"]),
+            **{group: {key: text(s) for key, s in scores[group].items()} for group in ("sections", "controls", "accounts")}}
+
+
+def scores_from_terminal(output: str) -> dict:
+    summary = output.split("CIS compliance summary", 1)[1]
+    table = summary.split("\nSection ", 1)[1].split("\nAWS calls:", 1)[0]
+    return {
+        "overall": re.search(r"^Compliance score: (\S+)", summary, re.M).group(1),
+        "sections": dict(re.findall(r"^(\d+)\s+[A-Z].*\s(\S+)$", table, re.M)),
+        "controls": dict(re.findall(r"^(\d+\.\d+(?:\.\d+)?)\s.*\s(\S+)$", table, re.M)),
+        "accounts": dict(re.findall(r"^(\d{12})\s+\d+\s+\d+\s+\d+\s+(\S+)$", table, re.M)),
+    }
+
+
+def scores_from_html(path: Path) -> dict:
+    page = path.read_text()
+    return {
+        "overall": re.search(r'data-score="overall">([^<]+)<', page).group(1),
+        "sections": dict(re.findall(r'<tbody class="cis-section" data-section="(\d+)">.*?data-score="section">([^<]+)<',
+                                    page, re.S)),
+        "controls": dict(re.findall(r'<tr class="cis-control[^"]*" data-control="([^"]+)">.*?data-score="control">([^<]+)<',
+                                    page, re.S)),
+        "accounts": dict(re.findall(r'<tr data-account="(\d+)">.*?data-score="account">([^<]+)<', page, re.S)),
+    }
+
+
+def scores_from_markdown(path: Path) -> dict:
+    document = path.read_text()
+    last = r"\|[^\n]*\|\s\**([^|*\s]+)\**\s\|$"
+    return {
+        "overall": re.search(r"^Compliance score: \*\*(\S+)", document, re.M).group(1),
+        "sections": dict(re.findall(r"^\| \*\*(\d+)\*\* " + last, document, re.M)),
+        "controls": dict(re.findall(r"^\| (\d+\.\d+(?:\.\d+)?) " + last, document, re.M)),
+        "accounts": dict(re.findall(r"^\| (\d{12}) " + last, document, re.M)),
+    }
