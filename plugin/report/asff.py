@@ -12,10 +12,9 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
 from . import exchange
-from .evidence_view import evidence_of
 
 SCHEMA_VERSION = "2018-10-08"
 DEFAULT_REGION = "us-east-1"

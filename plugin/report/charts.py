@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ..outcomes import FAIL, KNOWN
-from ..registry import SECTION_TITLES
+from .. import registry
 from ..summary import Score, SummaryState
 
 # Pass-rate bars: label column, bar, value, then the baseline's three columns.
@@ -29,11 +29,11 @@ BASELINE_COLUMNS = ("new", "fixed", "known")
 NO_SCORE_FILL, TRACK_FILL, BAR_FILL = "#eeeeee", "#f1f1f1", "#2e7d32"
 CLEAN_FILL, UNJUDGED_FILL = "#e8f5e9", "#f5f5f5"
 HEAT_LIGHT, HEAT_DARK = (0xff, 0xcd, 0xd2), (0xb7, 0x1c, 0x1c)
-SHORT_TITLES = {"1": "IAM"}  # a heat-map column's heading: else the section title's first word
+SHORT_TITLES = {"Identity and Access Management": "IAM"}  # else a heat-map heading is the title's first word
 
 
-def short_title(number: str) -> str:
-    return SHORT_TITLES.get(number) or SECTION_TITLES[number].split()[0]
+def short_title(title: str) -> str:
+    return SHORT_TITLES.get(title) or title.split()[0]
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Charts:
     bars: list[SectionBar]
     heat: list[HeatRow]
     baseline: bool = False
-    sections: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # section number -> title, in benchmark order
 
     @property
     def pass_rate_svg(self) -> Markup:
@@ -74,7 +74,7 @@ class Charts:
 
     @property
     def heat_map_svg(self) -> Markup:
-        return heat_map_svg(self.heat, self.sections)
+        return heat_map_svg(self.heat, self.titles)
 
 
 def build(state: SummaryState, first_failing: dict[tuple[str, str], str]) -> Charts:
@@ -88,11 +88,12 @@ def build(state: SummaryState, first_failing: dict[tuple[str, str], str]) -> Cha
         for control, count in gating.fixed_by_control.items():
             if control in section_of:
                 fixed[section_of[control]] = fixed.get(section_of[control], 0) + count
+    titles = {n: section.title for n, section in registry.benchmark(state.benchmark).sections.items()}
     bars = []
     for number, counts in state.section_counts().items():
         score = Score.of(counts)
         bars.append(SectionBar(
-            number, SECTION_TITLES[number], score,
+            number, titles[number], score,
             new=counts[FAIL] if baseline else None,
             fixed=fixed.get(number, 0) if baseline else None,
             known=counts[KNOWN] if baseline else None,
@@ -105,7 +106,7 @@ def build(state: SummaryState, first_failing: dict[tuple[str, str], str]) -> Cha
             href = first_failing.get((account, number), "") if score.failed else ""
             cells.append(HeatCell(number, score.failed, score.passed + score.failed, href))
         heat.append(HeatRow(account, cells))
-    return Charts(bars, heat, baseline, [b.number for b in bars])
+    return Charts(bars, heat, baseline, {b.number: b.title for b in bars})
 
 
 def _num(value: float) -> str:
@@ -170,7 +171,8 @@ def _heat_fill(failed: int, judged: int, most: int) -> tuple[str, str]:
     return f"#{red:02x}{green:02x}{blue:02x}", "#ffffff" if share > 0.5 else "#222222"
 
 
-def heat_map_svg(rows: list[HeatRow], sections: list[str]) -> Markup:
+def heat_map_svg(rows: list[HeatRow], titles: dict[str, str]) -> Markup:
+    sections = list(titles)
     width = HEAT_LABEL_W + HEAT_CELL_W * len(sections)
     height = HEADER_H + HEAT_CELL_H * len(rows)
     most = max((cell.failed for row in rows for cell in row.cells), default=0) or 1
@@ -182,8 +184,8 @@ def heat_map_svg(rows: list[HeatRow], sections: list[str]) -> Markup:
     for index, number in enumerate(sections):
         x = HEAT_LABEL_W + HEAT_CELL_W * index + HEAT_CELL_W // 2
         out.append(Markup('<text class="cis-chart__head" x="{x}" y="16" text-anchor="middle">{label}<title>{title}</title>'
-                          '</text>').format(x=x, label=f"{number} {short_title(number)}",
-                                            title=f"Section {number} {SECTION_TITLES[number]}"))
+                          '</text>').format(x=x, label=f"{number} {short_title(titles[number])}",
+                                            title=f"Section {number} {titles[number]}"))
     for row_index, row in enumerate(rows):
         top = HEADER_H + HEAT_CELL_H * row_index
         middle = top + HEAT_CELL_H // 2 + 4
@@ -196,7 +198,7 @@ def heat_map_svg(rows: list[HeatRow], sections: list[str]) -> Markup:
                 '<title>{account}, section {section} {title}: {failed} failed of {judged} judged</title>'
                 '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}" stroke="#ffffff"/>'
                 '<text x="{tx}" y="{ty}" text-anchor="middle" fill="{ink}">{text}</text>'
-            ).format(account=row.account, section=cell.section, title=SECTION_TITLES[cell.section], failed=cell.failed,
+            ).format(account=row.account, section=cell.section, title=titles[cell.section], failed=cell.failed,
                      judged=cell.judged, x=x, y=top, w=HEAT_CELL_W, h=HEAT_CELL_H, fill=fill,
                      tx=x + HEAT_CELL_W // 2, ty=middle, ink=ink, text=text)
             attributes = Markup('class="cis-heat__cell" data-account="{a}" data-section="{s}" data-failed="{f}"').format(

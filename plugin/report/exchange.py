@@ -9,10 +9,10 @@ import hashlib
 
 from ..gating.baseline import unit_id
 from ..outcomes import FAIL, KNOWN, PASS, WAIVED
+from .. import registry
 from ..registry import Control
 
 PRODUCT = "pytest-cis-aws"
-STANDARD = "CIS AWS Foundations Benchmark"
 
 # The first part of a unit's label -> the resource type Security Hub uses for it
 # (ASFF ``Resources[].Type``; OCSF ``resources[].type`` takes the same names).
@@ -106,4 +106,5 @@ def remediation_text(control: Control | None, fix: str = "") -> str:
 
 
 def standard(version: str) -> str:
-    return f"{STANDARD} v{version}"
+    """The benchmark and version a finding is judged under: "CIS AWS Foundations Benchmark v2.0.0"."""
+    return registry.benchmark(version).name

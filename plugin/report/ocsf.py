@@ -11,10 +11,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterator
 
-from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
 from . import exchange
-from .evidence_view import evidence_of
 
 OCSF_VERSION = "1.5.0"
 CLASS_UID, CLASS_NAME = 2003, "Compliance Finding"

@@ -1,6 +1,8 @@
 """OCSF and ASFF records built from a hand-made summary state (no AWS, no pytest run)."""
 from __future__ import annotations
 
+import json
+
 from plugin.report import asff, exchange, ocsf
 from tests.report import exchange as check
 from tests.report.test_renderers import A, B, BLOCK, FLOW_LOGS, MARKUP, ROOT_KEY, finding, sample_state
@@ -121,8 +123,9 @@ def test_finding_ids_are_stable_per_version_control_and_unit():
 
 def test_evidence_goes_where_each_format_keeps_it():
     found = finding(ROOT_KEY, A, "FAIL", message="the password policy of account A requires 8 characters")
-    found["evidence"] = [{"source": "iam:GetAccountPasswordPolicy", "fields": {"MinimumPasswordLength": 8}},
-                         {"source": "s3:GetBucketPolicy", "fields": {"Statement": {"Effect": "Allow", "Action": "*"}}}]
+    found["evidence"] = json.dumps([  # as a finding carries it (plugin/outcomes.py)
+        {"source": "iam:GetAccountPasswordPolicy", "fields": {"MinimumPasswordLength": 8}},
+        {"source": "s3:GetBucketPolicy", "fields": {"Statement": {"Effect": "Allow", "Action": "*"}}}])
     record = ocsf.record(found, "2.0.0", {}, 0, "0")
     check.validate_ocsf(record)
     assert record["evidences"] == [
@@ -132,7 +135,7 @@ def test_evidence_goes_where_each_format_keeps_it():
     assert fields["pytest-cis-aws/evidence/iam:GetAccountPasswordPolicy/MinimumPasswordLength"] == "8"
     assert fields["pytest-cis-aws/evidence/s3:GetBucketPolicy/Statement"] == '{"Action": "*", "Effect": "Allow"}'
     # Security Hub keeps at most 50 product fields: what does not fit is counted, not dropped silently.
-    found["evidence"] = [{"source": "ec2:DescribeSecurityGroups", "fields": {f"f{i}": i for i in range(60)}}]
+    found["evidence"] = json.dumps([{"source": "ec2:DescribeSecurityGroups", "fields": {f"f{i}": i for i in range(60)}}])
     fields = asff.product_fields(found)
     assert len(fields) == 50 and fields["pytest-cis-aws/evidence/more"] == "13 more fields in the findings JSON"
     check.validate_asff([asff.finding_of(found, "2.0.0", {}, "2026-01-01T00:00:00Z", "us-east-1")])
