@@ -46,7 +46,8 @@ def product_arn(account: str, region: str, partition: str = "aws") -> str:
 
 def product_fields(finding: dict) -> dict[str, str]:
     """Our status, the test id, the waiver and the evidence, as Security Hub's string map."""
-    fields = {FIELD_PREFIX + "status": finding["status"], FIELD_PREFIX + "test_id": finding["test_id"]}
+    fields = {FIELD_PREFIX + "status": finding["status"], FIELD_PREFIX + "check": finding.get("check") or finding["control"],
+              FIELD_PREFIX + "test_id": finding["test_id"]}
     if finding.get("waiver"):
         fields[FIELD_PREFIX + "waiver"] = (
             f"{finding['waiver']} (owner {finding.get('waiver_owner', '')}, expires "

@@ -113,7 +113,8 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
                         "type_id": AWS_ACCOUNT_TYPE_ID},
             **({"region": region} if region else {}),
         },
-        "unmapped": {"test_id": finding["test_id"]},
+        # The check (stable across benchmark versions) and the test that decided the verdict.
+        "unmapped": {"check": finding.get("check") or finding["control"], "test_id": finding["test_id"]},
     }
     remediation = exchange.remediation_text(control, finding.get("fix", ""))
     if remediation and exchange.needs_remediation(finding):

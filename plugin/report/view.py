@@ -6,12 +6,13 @@ renderers stay free of arithmetic and verdicts.
 """
 from __future__ import annotations
 
+import json
 import shlex
 import string
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..outcomes import ERROR, FAIL, MANUAL
+from ..outcomes import ERROR, FAIL, MANUAL, evidence_of
 from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
 from . import charts, terminal
@@ -59,6 +60,25 @@ class Section:
 
 
 @dataclass(frozen=True)
+class EvidenceItem:
+    """One API call's deciding fields, as the report shows them: (name, value as text)."""
+
+    source: str
+    fields: list[tuple[str, str]]
+
+
+def evidence_items(finding: dict) -> list[EvidenceItem]:
+    """The finding's evidence for display; values that are not text are shown as JSON."""
+    return [
+        EvidenceItem(item["source"], [
+            (name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True))
+            for name, value in item.get("fields", {}).items()
+        ])
+        for item in evidence_of(finding)
+    ]
+
+
+@dataclass(frozen=True)
 class FailingUnit:
     account: str
     region: str
@@ -66,6 +86,7 @@ class FailingUnit:
     message: str
     fix: str
     anchor: str = ""  # set on the account's first failing resource of the control (the heat map links there)
+    evidence: list[EvidenceItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,7 @@ class WaivedUnit:
     reason: str
     owner: str
     expires: str
+    evidence: list[EvidenceItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -165,13 +187,13 @@ def build(state: SummaryState, command: str = "") -> View:
                     first_failing.setdefault((account, section_of[control]), unit_anchor)
             failing.setdefault(control, []).append(
                 FailingUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
-                            finding.get(FIX_FIELD, ""), unit_anchor)
+                            finding.get(FIX_FIELD, ""), unit_anchor, evidence_items(finding))
             )
         elif finding.get("waiver"):
             waived.setdefault(finding["control"], []).append(
                 WaivedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
                            finding.get("waiver_reason", ""), finding.get("waiver_owner", ""),
-                           finding.get("waiver_expires", ""))
+                           finding.get("waiver_expires", ""), evidence_items(finding))
             )
     details = [
         Detail(row, failing.get(row.control.id, []), waived.get(row.control.id, []))

@@ -83,6 +83,7 @@ def test_asff_validates_against_batch_import_findings_and_maps_statuses(tmp_path
     assert failed["AwsAccountId"] == A and failed["Severity"] == {"Label": "MEDIUM", "Original": "Level 1"}
     assert failed["Compliance"]["RelatedRequirements"] == ["CIS AWS Foundations Benchmark v2.0.0/2.1.4"]
     assert failed["GeneratorId"] == "pytest-cis-aws/cis-aws-foundations-benchmark/v2.0.0/2.1.4"
+    assert failed["ProductFields"]["pytest-cis-aws/check"] == "2.1.4"
     assert failed["Resources"] == [{"Type": "AwsS3Bucket", "Id": BUCKET, "Partition": "aws", "Region": "us-east-1"}]
     assert statuses["PASS"]["Severity"]["Label"] == "INFORMATIONAL"
 
@@ -137,5 +138,5 @@ def test_evidence_goes_where_each_format_keeps_it():
     # Security Hub keeps at most 50 product fields: what does not fit is counted, not dropped silently.
     found["evidence"] = json.dumps([{"source": "ec2:DescribeSecurityGroups", "fields": {f"f{i}": i for i in range(60)}}])
     fields = asff.product_fields(found)
-    assert len(fields) == 50 and fields["pytest-cis-aws/evidence/more"] == "13 more fields in the findings JSON"
+    assert len(fields) == 50 and fields["pytest-cis-aws/evidence/more"] == "14 more fields in the findings JSON"
     check.validate_asff([asff.finding_of(found, "2.0.0", {}, "2026-01-01T00:00:00Z", "us-east-1")])
