@@ -43,6 +43,12 @@ def _product_version() -> str:
         return "0"
 
 
+def _resource_name(finding: dict) -> str:
+    """The unit's own name ("app-logs" of bucket/app-logs); an account-level unit is its account."""
+    label = finding.get("label", "")
+    return label.split("/", 1)[1] if "/" in label else finding["account"] if label in ("", "account") else label
+
+
 def record(finding: dict, version: str, controls: dict, time_ms: int, product_version: str) -> dict:
     """One OCSF Compliance Finding for one finding of the summary state."""
     uid = exchange.finding_uid(version, finding)
@@ -102,7 +108,7 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
         },
         "resources": [{
             "uid": exchange.resource_id(finding),
-            "name": finding.get("label") or finding["resource"],
+            "name": _resource_name(finding),
             "type": exchange.resource_type(finding),
             "cloud_partition": exchange.partition(finding),
             **({"region": region} if region else {}),

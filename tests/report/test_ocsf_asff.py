@@ -37,7 +37,7 @@ def test_every_ocsf_record_validates_and_says_what_the_finding_says():
         "uid": "2.1.4", "name": BLOCK.title, "version": "2.0.0", "standards": ["CIS AWS Foundations Benchmark v2.0.0"],
         "severity": "Level 1", "severity_id": 3, "status": "Fail", "status_id": 3}
     assert (failed["severity_id"], failed["severity"]) == (3, "Medium")
-    assert failed["resources"] == [{"uid": BUCKET, "name": "bucket/app-logs", "type": "AwsS3Bucket",
+    assert failed["resources"] == [{"uid": BUCKET, "name": "app-logs", "type": "AwsS3Bucket",
                                     "cloud_partition": "aws", "region": "us-east-1"}]
     assert failed["cloud"]["account"]["uid"] == A and failed["cloud"]["region"] == "us-east-1"
     assert failed["message"] == f"bucket app-logs {MARKUP} allows public access"
