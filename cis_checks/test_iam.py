@@ -29,6 +29,7 @@ def test_1_1_contact_details_current(account):
 
 @control("1.2", units=account_contacts.accounts, reads=("security_contact",))
 def test_1_2_security_contact_registered(account):
+    evidence("account:GetAlternateContact", SecurityContact=(account.security_contact or {}).get("EmailAddress"))
     assert account.security_contact, f"account {account.account} has no security contact registered"
 
 
@@ -39,6 +40,7 @@ def test_1_3_security_questions_registered(account):
 
 @control("1.4", units=iam.accounts, reads=("summary",))
 def test_1_4_no_root_access_key(account):
+    evidence("iam:GetAccountSummary", AccountAccessKeysPresent=account.summary["AccountAccessKeysPresent"])
     assert account.summary["AccountAccessKeysPresent"] == 0, (
         f"the root user of account {account.account} has an access key"
     )
@@ -73,6 +75,9 @@ def test_1_6_root_hardware_mfa(account):
 def test_1_7_root_not_used_recently(account):
     window = run_options.current().root_use_days
     last = account.root_usage.last_used
+    usage = account.root_usage
+    evidence("iam:GetCredentialReport", user="<root_account>", password_last_used=usage.password_last_used,
+             access_key_last_used=usage.access_key_last_used)
     if last is not None:
         ago = _days(last, account.checked_at)
         assert ago >= window, (
@@ -84,6 +89,7 @@ def test_1_7_root_not_used_recently(account):
 @control("1.8", units=iam.accounts, reads=("password_policy",))
 def test_1_8_password_min_length_14(account):
     policy = account.password_policy
+    evidence("iam:GetAccountPasswordPolicy", MinimumPasswordLength=(policy or {}).get("MinimumPasswordLength"))
     assert policy is not None, f"account {account.account} has no IAM password policy"
     length = policy.get("MinimumPasswordLength", 0)
     assert length >= MIN_PASSWORD_LENGTH, (
@@ -94,6 +100,7 @@ def test_1_8_password_min_length_14(account):
 @control("1.9", units=iam.accounts, reads=("password_policy",))
 def test_1_9_password_reuse_prevented(account):
     policy = account.password_policy
+    evidence("iam:GetAccountPasswordPolicy", PasswordReusePrevention=(policy or {}).get("PasswordReusePrevention"))
     assert policy is not None, f"account {account.account} has no IAM password policy"
     remembered = policy.get("PasswordReusePrevention", 0)
     assert remembered >= PASSWORD_REUSE, (
@@ -104,11 +111,15 @@ def test_1_9_password_reuse_prevented(account):
 
 @control("1.10", units=iam.console_users, reads=("credentials",))
 def test_1_10_mfa_for_console_users(user):
+    evidence("iam:GetCredentialReport", user=user.name, password_enabled=user.password_enabled,
+             mfa_active=user.mfa_active)
     assert user.mfa_active, f"IAM user {user.name} has a console password and no MFA device"
 
 
 @control("1.11", units=iam.all_users, reads=("credentials",))
 def test_1_11_no_unused_keys_at_setup(user):
+    evidence("iam:GetCredentialReport", user=user.name, password_enabled=user.password_enabled,
+             active_keys_last_used={f"access_key_{k.number}": k.last_used for k in user.active_keys})
     if user.password_enabled:
         unused = [f"access key {k.number}" for k in user.active_keys if k.last_used is None]
         assert not unused, (
@@ -118,18 +129,24 @@ def test_1_11_no_unused_keys_at_setup(user):
 
 @control("1.12", units=iam.all_users, reads=("credentials",))
 def test_1_12_unused_credentials_disabled(user):
+    evidence("iam:GetCredentialReport", user=user.name, created=user.created,
+             password_last_used=user.password_last_used, active_keys_last_used={f"access_key_{k.number}": k.last_used for k in user.active_keys})
     unused = iam.stale_credentials(user, UNUSED_DAYS)
     assert not unused, f"IAM user {user.name} has credentials unused for more than {UNUSED_DAYS} days: {'; '.join(unused)}"
 
 
 @control("1.13", units=iam.all_users, reads=("credentials",))
 def test_1_13_one_active_key_per_user(user):
+    evidence("iam:GetCredentialReport", user=user.name,
+             active_keys=[f"access_key_{k.number}" for k in user.active_keys])
     count = len(user.active_keys)
     assert count <= 1, f"IAM user {user.name} has {count} active access keys"
 
 
 @control("1.14", units=iam.active_access_keys)
 def test_1_14_access_keys_rotated(key):
+    evidence("iam:GetCredentialReport", user=key.user_name,
+             **{f"access_key_{key.number}_last_rotated": key.last_rotated})
     assert key.last_rotated is not None, f"access key {key.number} of IAM user {key.user_name} has no rotation date"
     age = _days(key.last_rotated, key.checked_at)
     assert age <= KEY_ROTATION_DAYS, (
@@ -140,6 +157,8 @@ def test_1_14_access_keys_rotated(key):
 
 @control("1.15", units=iam.all_users, reads=("attachments",))
 def test_1_15_permissions_only_through_groups(user):
+    evidence("iam:GetAccountAuthorizationDetails", AttachedManagedPolicies=user.attached_policies,
+             UserPolicyList=user.inline_policies)
     direct = [f"{name} (managed)" for name in user.attached_policies] + [
         f"{name} (inline)" for name in user.inline_policies
     ]
@@ -148,13 +167,17 @@ def test_1_15_permissions_only_through_groups(user):
 
 @control("1.16", units=iam.policies_in_use, reads=("document",))
 def test_1_16_no_full_admin_policies_attached(policy):
-    assert not iam_policy.allows_full_admin(policy.document), (
+    granting = iam_policy.full_admin_statements(policy.document)
+    evidence("iam:GetAccountAuthorizationDetails", PolicyName=policy.name, DefaultVersionId=policy.default_version,
+             Statement=granting)
+    assert not granting, (
         f"the attached policy {policy.name} (version {policy.default_version}) allows \"*\" actions on \"*\" resources"
     )
 
 
 @control("1.17", units=iam.accounts, reads=("support_roles",))
 def test_1_17_support_role_exists(account):
+    evidence("iam:ListEntitiesForPolicy", PolicyArn=iam.SUPPORT_POLICY, PolicyRoles=account.support_roles)
     assert account.support_roles, (
         f"no IAM role in account {account.account} has the AWSSupportAccess policy attached"
     )
@@ -162,6 +185,7 @@ def test_1_17_support_role_exists(account):
 
 @control("1.18", units=instances.all_instances)
 def test_1_18_instances_use_iam_roles(instance):
+    evidence("ec2:DescribeInstances", InstanceId=instance.id, IamInstanceProfile=instance.instance_profile_arn)
     named = f" ({instance.name})" if instance.name != instance.id else ""
     assert instance.instance_profile_arn, f"EC2 instance {instance.id}{named} has no IAM instance profile"
 
@@ -169,6 +193,7 @@ def test_1_18_instances_use_iam_roles(instance):
 @control("1.19", units=iam.certificates)
 def test_1_19_expired_server_certificates_removed(certificate):
     expires = certificate.expiration
+    evidence("iam:ListServerCertificates", ServerCertificateName=certificate.name, Expiration=expires)
     assert expires is None or expires > certificate.checked_at, (
         f"the IAM server certificate {certificate.name} expired on {expires:%Y-%m-%d}"
     )
@@ -191,6 +216,7 @@ def test_1_21_users_managed_centrally(account):
 @control("1.22", units=iam.accounts, reads=("cloudshell_entities",))
 def test_1_22_cloudshell_full_access_restricted(account):
     holders = account.cloudshell_entities
+    evidence("iam:ListEntitiesForPolicy", PolicyArn=iam.CLOUDSHELL_POLICY, entities=holders)
     assert not holders, f"AWSCloudShellFullAccess is attached to {', '.join(holders)} in account {account.account}"
 
 

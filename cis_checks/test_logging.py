@@ -15,7 +15,10 @@ CLOUDWATCH_DELIVERY_MAX_AGE = dt.timedelta(days=1)
 
 @control("3.1", units=cloudtrail.accounts_trails)
 def test_3_1_multi_region_trail_recording(account):
-    assert account.recording_trails(), (
+    recording = account.recording_trails()
+    evidence("cloudtrail:DescribeTrails", multi_region_trails=sorted(t.name for t in account.trails if t.multi_region),
+             logging_all_management_events=recording)
+    assert recording, (
         f"account {account.account} has no multi-region CloudTrail trail that is logging "
         "and records both read and write management events"
     )
@@ -23,11 +26,13 @@ def test_3_1_multi_region_trail_recording(account):
 
 @control("3.2", units=cloudtrail.all_trails, reads=("description",))
 def test_3_2_log_file_validation(trail):
+    evidence("cloudtrail:DescribeTrails", TrailName=trail.name, LogFileValidationEnabled=trail.log_file_validation)
     assert trail.log_file_validation, f"CloudTrail trail {trail.name} does not validate its log files"
 
 
 @control("3.3", units=cloudtrail.trail_buckets, reads=("bucket", "acl", "policy"))
 def test_3_3_trail_bucket_not_public(log_bucket):
+    evidence("s3:ListBuckets", Bucket=log_bucket.name, owned_by_account=log_bucket.bucket is not None)
     assert log_bucket.bucket is not None, (
         f"CloudTrail log bucket {log_bucket.name} is not a bucket of account {log_bucket.account} "
         "(another account owns it, or it is gone): its ACL and policy cannot be read from here, so it fails "
@@ -35,6 +40,8 @@ def test_3_3_trail_bucket_not_public(log_bucket):
     )
     grants = s3_policy.public_grants(log_bucket.bucket.acl)
     statements = s3_policy.public_statements(log_bucket.bucket.policy)
+    evidence("s3:GetBucketAcl", public_grantees=grants)
+    evidence("s3:GetBucketPolicy", public_statements=statements)
     assert not grants and not statements, (
         f"CloudTrail log bucket {log_bucket.name} is public: "
         f"ACL grants to {', '.join(grants) or 'none'}; policy statements open to everyone: "
@@ -44,6 +51,8 @@ def test_3_3_trail_bucket_not_public(log_bucket):
 
 @control("3.4", units=cloudtrail.all_trails, reads=("status",))
 def test_3_4_trail_sends_to_cloudwatch_logs(trail):
+    evidence("cloudtrail:DescribeTrails", TrailName=trail.name, LogGroupArn=trail.cloudwatch_log_group_arn)
+    evidence("cloudtrail:GetTrailStatus", LatestCloudWatchLogsDeliveryTime=trail.latest_cloudwatch_delivery)
     assert trail.cloudwatch_log_group_arn, f"CloudTrail trail {trail.name} does not deliver to CloudWatch Logs"
     delivered = trail.latest_cloudwatch_delivery
     assert delivered is not None, f"CloudTrail trail {trail.name} has never delivered to CloudWatch Logs"
@@ -61,15 +70,15 @@ def test_3_5_config_recording(config):
         problem = config.every_recorder_problem()
     else:
         problem = config.recording_problem()
-    evidence("config:DescribeConfigurationRecorders", recorders=[
-        {"name": r.get("name"), **{k: (r.get("recordingGroup") or {}).get(k)
-                                   for k in ("allSupported", "includeGlobalResourceTypes")}}
-        for r in config.recorders])
+    evidence("config:DescribeConfigurationRecorders", **config.recording_facts()["recorders"])
+    evidence("config:DescribeConfigurationRecorderStatus", **config.recording_facts()["statuses"])
     assert problem is None, f"AWS Config in account {config.account}, region {config.region}: {problem}"
 
 
 @control("3.6", units=cloudtrail.trails_with_buckets, reads=("bucket", "logging"))
 def test_3_6_trail_bucket_access_logging(trail):
+    evidence("s3:GetBucketLogging", Bucket=trail.bucket_name,
+             LoggingEnabled=trail.bucket.logging if trail.bucket is not None else None)
     assert trail.bucket_name, f"CloudTrail trail {trail.trail} delivers to no S3 bucket"
     assert trail.bucket is not None, (
         f"the log bucket {trail.bucket_name} of CloudTrail trail {trail.trail} is not a bucket of account "
@@ -83,22 +92,28 @@ def test_3_6_trail_bucket_access_logging(trail):
 
 @control("3.7", units=cloudtrail.all_trails, reads=("description",))
 def test_3_7_trail_encrypted_with_kms(trail):
+    evidence("cloudtrail:DescribeTrails", TrailName=trail.name, KmsKeyId=trail.kms_key_id)
     assert trail.kms_key_id, f"CloudTrail trail {trail.name} does not encrypt its logs with a KMS key"
 
 
 @control("3.8", units=kms.all_customer_keys, reads=("key", "rotation"))
 def test_3_8_kms_key_rotation(key):
+    evidence("kms:GetKeyRotationStatus", KeyId=key.id, KeyRotationEnabled=key.rotation_enabled)
     assert key.rotation_enabled, f"KMS key {key.id} does not rotate automatically"
 
 
 @control("3.9", units=flowlogs.all_vpcs, reads=("flow_logs",))
 def test_3_9_vpc_flow_logs(vpc):
+    evidence("ec2:DescribeFlowLogs", VpcId=vpc.id,
+             FlowLogs={f.get("FlowLogId"): f"{f.get('FlowLogStatus')} {f.get('TrafficType')}" for f in vpc.flow_logs})
     assert vpc.active_flow_logs, f"VPC {vpc.id} has no active flow log capturing ALL or REJECT traffic"
 
 
 @control("3.10", units=cloudtrail.buckets_with_trails)
 def test_3_10_s3_object_write_events_logged(bucket):
-    assert bucket.covering_trails(WRITE), (
+    covering = bucket.covering_trails(WRITE)
+    evidence("cloudtrail:GetEventSelectors", trails_logging_object_writes=covering)
+    assert covering, (
         f"no logging CloudTrail trail records object-level write events for S3 bucket {bucket.name}"
     )
 
@@ -107,7 +122,7 @@ def test_3_10_s3_object_write_events_logged(bucket):
 def test_3_11_s3_object_read_events_logged(bucket):
     multi_region = changed("C3")  # v4.0.1 on: only a multi-region trail counts
     covering = bucket.covering_trails(READ, multi_region_only=multi_region)
-    evidence("cloudtrail:GetEventSelectors", covering_trails=covering)
+    evidence("cloudtrail:GetEventSelectors", trails_logging_object_reads=covering)
     trail = "logging multi-region CloudTrail trail" if multi_region else "logging CloudTrail trail"
     assert covering, f"no {trail} records object-level read events for S3 bucket {bucket.name}"
 

@@ -9,15 +9,17 @@ subscription. The failure names the first link that broke.
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control, running
+from plugin.controls import control, evidence, running
 from plugin.evidence import monitoring, securityhub
 
 
 def assert_monitored(account):
     # The selected version's patterns: v5.0.0 widened 4.10's (rule C7).
     patterns = running().control.extra["filter_patterns"]
-    broken = account.first_broken_link(running().control.id, patterns)
-    assert broken is None, broken
+    verdict = account.chain(running().control.id, patterns)
+    for source, fields in verdict.links:  # the trail, filter, alarm and topic of the chain (or how far it got)
+        evidence(source, **fields)
+    assert verdict.broken is None, verdict.broken
 
 
 @control("4.1", units=monitoring.accounts)
@@ -97,4 +99,5 @@ def test_4_15_organizations_changes_monitored(account):
 
 @control("4.16", units=securityhub.hubs)
 def test_4_16_security_hub_enabled(hub):
+    evidence("securityhub:DescribeHub", enabled=hub.enabled, SubscribedAt=hub.subscribed_at)
     assert hub.enabled, f"Security Hub is not enabled in account {hub.account}, region {hub.region}"

@@ -7,13 +7,14 @@ from plugin.controls import control, evidence
 from plugin.evidence import flowlogs, instances, network
 from plugin.evidence.inventory import Inventory
 from plugin.rules.network import (
-    ANY_IPV4, ANY_IPV6, acl_openings, cifs_openings, group_openings, imdsv2_only, rule_count,
+    ANY_IPV4, ANY_IPV6, acl_openings, cifs_openings, group_openings, imdsv2_only, opening_rules, rule_count,
 )
 
 
 @control("5.1", units=network.all_network_acls)
 def test_5_1_network_acl_blocks_admin_ports_from_internet(acl):
     openings = acl_openings(acl.entries)
+    evidence("ec2:DescribeNetworkAcls", NetworkAclId=acl.id, Entries=opening_rules(openings))
     assert not openings, f"network ACL {acl.display} allows " + ", ".join(o.describe() for o in openings)
 
 
@@ -25,18 +26,21 @@ def _group_message(group, source, openings) -> str:
 @control("5.2", units=network.all_security_groups)
 def test_5_2_security_group_blocks_admin_ports_from_ipv4_internet(group):
     openings = group_openings(group.inbound, ANY_IPV4)
+    evidence("ec2:DescribeSecurityGroups", GroupName=group.group_name, IpPermissions=opening_rules(openings))
     assert not openings, _group_message(group, ANY_IPV4, openings)
 
 
 @control("5.3", units=network.all_security_groups)
 def test_5_3_security_group_blocks_admin_ports_from_ipv6_internet(group):
     openings = group_openings(group.inbound, ANY_IPV6)
+    evidence("ec2:DescribeSecurityGroups", GroupName=group.group_name, IpPermissions=opening_rules(openings))
     assert not openings, _group_message(group, ANY_IPV6, openings)
 
 
 @control("5.4", units=network.default_security_groups)
 def test_5_4_default_security_group_has_no_rules(group):
     inbound, outbound = rule_count(group.inbound), rule_count(group.outbound)
+    evidence("ec2:DescribeSecurityGroups", GroupId=group.id, inbound_rules=inbound, outbound_rules=outbound)
     assert inbound == outbound == 0, (
         f"default security group {group.id} of {group.vpc_id} allows traffic: "
         f"{_rules(inbound)} inbound, {_rules(outbound)} outbound"
@@ -59,6 +63,8 @@ def test_5_5_peering_routes_least_access(account):
 @control("5.6", units=instances.all_instances)
 def test_5_6_instance_requires_imdsv2(instance):
     options = instance.metadata_options
+    evidence("ec2:DescribeInstances", InstanceId=instance.id,
+             MetadataOptions={k: options.get(k) for k in ("HttpTokens", "HttpEndpoint")})
     named = instance.id if instance.name == instance.id else f"{instance.id} ({instance.name})"
     assert imdsv2_only(options), (
         f"instance {named} accepts IMDSv1 "
@@ -69,7 +75,7 @@ def test_5_6_instance_requires_imdsv2(instance):
 @control("cifs-port-restricted", units=network.all_security_groups)
 def test_cifs_port_restricted(group):
     openings = cifs_openings(group.inbound)
-    evidence("ec2:DescribeSecurityGroups", open_to_internet=[f"{o.source} {o.traffic}" for o in openings])
+    evidence("ec2:DescribeSecurityGroups", GroupName=group.group_name, IpPermissions=opening_rules(openings))
     assert not openings, f"security group {group.display} allows " + " and ".join(
         f"{o.source} to port {o.port} ({o.traffic})" for o in openings
     )

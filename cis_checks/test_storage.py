@@ -12,7 +12,8 @@ from plugin.rules import s3_policy
 def test_2_1_1_bucket_policy_denies_http(bucket):
     tls_version_counts = changed("C1")  # v4.0.1 on: a Deny on an old TLS version is accepted too
     form = s3_policy.https_denial(bucket.policy, bucket.name, accept_tls_version=tls_version_counts)
-    evidence("s3:GetBucketPolicy", deny_condition_key=form)
+    evidence("s3:GetBucketPolicy", deny_condition_key=form,
+             Deny=[s for s in s3_policy.statements(bucket.policy) if s.get("Effect") == "Deny"])
     wanted = "aws:SecureTransport is false" + (" or s3:TlsVersion is below a minimum" if tls_version_counts else "")
     assert form, (
         f"the policy of S3 bucket {bucket.name} does not deny requests made without TLS "
@@ -22,6 +23,7 @@ def test_2_1_1_bucket_policy_denies_http(bucket):
 
 @control("2.1.2", units=s3.all_buckets, reads=("versioning",))
 def test_2_1_2_mfa_delete_enabled(bucket):
+    evidence("s3:GetBucketVersioning", **{k: (bucket.versioning or {}).get(k) for k in ("Status", "MFADelete")})
     assert (bucket.versioning or {}).get("MFADelete") == "Enabled", (
         f"S3 bucket {bucket.name} does not have MFA Delete enabled"
     )
@@ -36,6 +38,8 @@ def test_2_1_3_s3_data_discovered_and_classified(account):
 def test_2_1_4_block_public_access(bucket):
     bucket_off = s3.flags_off(bucket.public_access_block)
     account_off = s3.flags_off(bucket.account_public_access_block)
+    evidence("s3:GetBucketPublicAccessBlock", PublicAccessBlockConfiguration=bucket.public_access_block)
+    evidence("s3:GetAccountPublicAccessBlock", PublicAccessBlockConfiguration=bucket.account_public_access_block)
     assert not bucket_off or not account_off, (
         f"S3 bucket {bucket.name} is not fully protected by Block Public Access: "
         f"off at bucket level: {', '.join(bucket_off)}; off at account level: {', '.join(account_off)}"
@@ -44,6 +48,7 @@ def test_2_1_4_block_public_access(bucket):
 
 @control("2.2.1", units=ebs.regions, reads=("encrypted_by_default",))
 def test_2_2_1_ebs_encryption_by_default(region):
+    evidence("ec2:GetEbsEncryptionByDefault", EbsEncryptionByDefault=region.encrypted_by_default)
     assert region.encrypted_by_default, (
         f"EBS encryption by default is off in account {region.account}, region {region.region}"
     )
@@ -51,16 +56,20 @@ def test_2_2_1_ebs_encryption_by_default(region):
 
 @control("2.3.1", units=rds.all_db_instances)
 def test_2_3_1_rds_storage_encrypted(db):
+    evidence("rds:DescribeDBInstances", DBInstanceIdentifier=db.id, StorageEncrypted=db.storage_encrypted)
     assert db.storage_encrypted, f"RDS instance {db.id} does not encrypt its storage"
 
 
 @control("2.3.2", units=rds.all_db_instances)
 def test_2_3_2_rds_auto_minor_version_upgrade(db):
+    evidence("rds:DescribeDBInstances", DBInstanceIdentifier=db.id,
+             AutoMinorVersionUpgrade=db.auto_minor_version_upgrade)
     assert db.auto_minor_version_upgrade, f"RDS instance {db.id} does not upgrade minor versions automatically"
 
 
 @control("2.3.3", units=rds.all_db_instances)
 def test_2_3_3_rds_not_publicly_accessible(db):
+    evidence("rds:DescribeDBInstances", DBInstanceIdentifier=db.id, PubliclyAccessible=db.publicly_accessible)
     assert not db.publicly_accessible, f"RDS instance {db.id} is publicly accessible"
 
 
@@ -76,4 +85,5 @@ def test_rds_multi_az(db):
 
 @control("2.4.1", units=efs.all_file_systems)
 def test_2_4_1_efs_encrypted(fs):
+    evidence("elasticfilesystem:DescribeFileSystems", FileSystemId=fs.id, Encrypted=fs.encrypted)
     assert fs.encrypted, f"EFS file system {fs.name} ({fs.id}) is not encrypted at rest"

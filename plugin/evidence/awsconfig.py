@@ -17,6 +17,16 @@ class ConfigRegion(Unit):
     account_records_global: bool | None = None
     global_types_error: AwsCallError | None = field(default=None, compare=False, repr=False)
 
+    def recording_facts(self) -> dict[str, dict]:
+        """What recording_problem decides on, per recorder: its recording group and last status."""
+        return {
+            "recorders": {r.get("name", ""): {k: (r.get("recordingGroup") or {}).get(k)
+                                              for k in ("allSupported", "includeGlobalResourceTypes")}
+                          for r in self.recorders},
+            "statuses": {name: {k: status.get(k) for k in ("recording", "lastStatus")}
+                         for name, status in self.statuses.items()},
+        }
+
     def recording_problem(self) -> str | None:
         """v2.0.0: None if a recorder records every supported and global resource type and
         its last recording succeeded; else what is wrong with the region's recorder(s)."""

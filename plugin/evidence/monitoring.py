@@ -181,26 +181,32 @@ class MonitoredAccount(Unit):
     unknown: tuple[AwsCallError, ...] = ()  # listings that failed (a trail or a watch may be missing)
 
     def first_broken_link(self, control_id: str, patterns: Iterable[str]) -> str | None:
-        """None when a chain holds for the control; else the sentence naming the broken link.
+        """None when a chain holds for the control; else the sentence naming the broken link."""
+        return self.chain(control_id, patterns).broken
+
+    def chain(self, control_id: str, patterns: Iterable[str]) -> "ChainVerdict":
+        """Whether a chain holds for the control, and its links (or those of the chain that
+        got furthest) as evidence.
 
         Raises the first failed read when no chain holds and the missing evidence might
         have completed one.
         """
         unknown = list(self.unknown)
         candidates, broken = self._delivering_trails(unknown)
-        furthest = (1, broken)
+        multi = sorted(t.name for t in self.trails if t.multi_region)
+        furthest = (1, broken, (("cloudtrail:DescribeTrails", {"multi_region_trails": multi}),))
         benchmarks = [_benchmark(text) for text in patterns]
         for trail in candidates:
             watch = self.watches.get(trail.cloudwatch_log_group_arn)
             if watch is None:  # its region's listing failed: already in ``unknown``
                 continue
             reached = _chain(control_id, trail, watch, benchmarks, unknown)
-            if reached is None:
-                return None
+            if reached[1] is None:
+                return ChainVerdict(None, reached[2])
             furthest = max(furthest, reached, key=lambda stage: stage[0])
         if unknown:
             raise unknown[0]
-        return furthest[1]
+        return ChainVerdict(furthest[1], furthest[2])
 
     def _delivering_trails(self, unknown: list[AwsCallError]) -> tuple[list[cloudtrail.Trail], str | None]:
         """Trails meeting link 1, or the sentence naming the part of link 1 no trail meets."""
@@ -233,15 +239,27 @@ class MonitoredAccount(Unit):
         return delivering, None
 
 
-def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str] | None:
-    """None if links 2-5 hold on this trail's log group, else (link, sentence)."""
+@dataclass(frozen=True)
+class ChainVerdict:
+    broken: str | None  # None: a chain holds end to end; else the sentence naming the broken link
+    # (IAM action, deciding fields) of each link of the chain that holds, or of the one that got furthest.
+    links: tuple[tuple[str, dict], ...] = ()
+
+
+HOLDS = 6  # past the fifth link: the chain holds
+
+
+def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str | None, tuple]:
+    """(HOLDS, None, links) if links 2-5 hold on this trail's log group, else (link, sentence, links)."""
+    links = (("cloudtrail:DescribeTrails",
+              {"TrailName": trail.name, "CloudWatchLogsLogGroupArn": trail.cloudwatch_log_group_arn}),)
     if watch.owner and watch.owner != trail.account:
         return 2, (
             f"trail {trail.name} delivers to log group {watch.name} of account {watch.owner}, "
             f"so account {trail.account} has no metric filter of its own on it"
-        )
+        ), links
     if not watch.exists:
-        return 2, f"log group {watch.name} that trail {trail.name} delivers to does not exist"
+        return 2, f"log group {watch.name} that trail {trail.name} delivers to does not exist", links
     if "filters" in watch.errors:
         unknown.append(watch.errors["filters"])
     matching, unparsed = [], []
@@ -256,38 +274,50 @@ def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tupl
             f"no metric filter on log group {watch.name} (trail {trail.name}) "
             f"catches every event of the CIS {control_id} pattern"
         )
-        return 2, "; ".join([sentence, *unparsed])
+        names = sorted(f.name for f in watch.filters)  # their patterns are in the account, not repeated per control
+        return 2, "; ".join([sentence, *unparsed]), links + (("logs:DescribeMetricFilters", {"filterNames": names}),)
     if "alarms" in watch.errors:
         unknown.append(watch.errors["alarms"])
-    furthest: tuple[int, str] | None = None
+    furthest: tuple[int, str | None, tuple] | None = None
     for found in matching:
+        with_filter = links + (("logs:DescribeMetricFilters", {"filterName": found.name, "filterPattern": found.pattern}),)
         alarms = sorted((a for a in watch.alarms if set(found.metrics) & set(a.metrics)), key=lambda a: a.name)
         if not alarms:
             namespace, metric = found.metrics[0] if found.metrics else ("", "")
-            stage = (3, f"metric filter {found.name} on log group {watch.name} has no CloudWatch alarm on its metric {namespace}/{metric}")
+            stage = (3, f"metric filter {found.name} on log group {watch.name} has no CloudWatch alarm on its metric "
+                        f"{namespace}/{metric}", with_filter)
         else:
-            stage = _notified(found, alarms, watch, unknown)
-            if stage is None:
-                return None
+            stage = _notified(found, alarms, watch, unknown, with_filter)
+            if stage[1] is None:
+                return stage
         if furthest is None or stage[0] > furthest[0]:
             furthest = stage
     return furthest
 
 
-def _notified(found: MetricFilter, alarms: list[Alarm], watch: LogGroupWatch, unknown) -> tuple[int, str] | None:
+def _notified(found: MetricFilter, alarms: list[Alarm], watch: LogGroupWatch, unknown, links) -> tuple[int, str | None, tuple]:
     """Links 4 and 5 for the alarms on one filter's metric."""
     with_topics = [a for a in alarms if a.topics]
     if not with_topics:
         names = ", ".join(a.name for a in alarms)
-        return 4, f"no alarm on the metric of filter {found.name} notifies an SNS topic (alarms: {names})"
+        return 4, f"no alarm on the metric of filter {found.name} notifies an SNS topic (alarms: {names})", links + (
+            ("cloudwatch:DescribeAlarms", {"AlarmNames": [a.name for a in alarms], "AlarmActions": []}),)
     for alarm in with_topics:
         for topic in alarm.topics:
             if topic in watch.errors:
                 unknown.append(watch.errors[topic])
-            if any(s.confirmed for s in watch.subscriptions.get(topic, ())):
-                return None
+            confirmed = [s.arn for s in watch.subscriptions.get(topic, ()) if s.confirmed]
+            if confirmed:
+                return HOLDS, None, links + (
+                    ("cloudwatch:DescribeAlarms", {"AlarmName": alarm.name, "AlarmActions": list(alarm.actions)}),
+                    ("sns:ListSubscriptionsByTopic", {"TopicArn": topic, "SubscriptionArn": confirmed[0]}),
+                )
     first = with_topics[0]
-    return 5, f"SNS topic {first.topics[0]} of alarm {first.name} has no confirmed subscription"
+    return 5, f"SNS topic {first.topics[0]} of alarm {first.name} has no confirmed subscription", links + (
+        ("cloudwatch:DescribeAlarms", {"AlarmName": first.name, "AlarmActions": list(first.actions)}),
+        ("sns:ListSubscriptionsByTopic", {"TopicArn": first.topics[0],
+                                          "SubscriptionArn": [s.arn for s in watch.subscriptions.get(first.topics[0], ())]}),
+    )
 
 
 def accounts(inv):

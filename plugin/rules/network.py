@@ -6,7 +6,7 @@ them, so these rules can be tested without AWS.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 # Remote server administration: SSH and RDP.
@@ -63,6 +63,7 @@ class Opening:
     traffic: str  # the opening rule's traffic, e.g. "tcp 0-65535"
     protocols: tuple[str, ...] = ()  # for network ACLs: which of tcp/udp get through
     rule_number: int | None = None  # for network ACLs
+    rule: Rule | None = field(default=None, compare=False)  # the permission or entry that opens it, as AWS gave it
 
     def describe(self) -> str:
         if self.rule_number is None:
@@ -101,7 +102,7 @@ def group_openings(
         low, high = permission.get("FromPort"), permission.get("ToPort")
         for port in ports:
             if port not in found and covers(low, high, port):
-                found[port] = Opening(source, port, traffic(protocol, low, high))
+                found[port] = Opening(source, port, traffic(protocol, low, high), rule=permission)
     return [found[port] for port in sorted(found)]
 
 
@@ -112,6 +113,15 @@ def cifs_openings(permissions: Iterable[Rule]) -> list[Opening]:
         for source in (ANY_IPV4, ANY_IPV6)
         for opening in group_openings(permissions, source, ports=(CIFS_PORT,), protocols=(TCP, ALL))
     ]
+
+
+def opening_rules(openings: Iterable[Opening]) -> list[Rule]:
+    """The permissions or entries behind ``openings``, each once, in order: a verdict's evidence."""
+    found: list[Rule] = []
+    for opening in openings:
+        if opening.rule is not None and not any(rule is opening.rule for rule in found):
+            found.append(opening.rule)
+    return found
 
 
 def rule_count(permissions: Iterable[Rule]) -> int:
@@ -170,6 +180,7 @@ def acl_openings(entries: Iterable[Rule]) -> list[Opening]:
                 traffic(protocol_of(entry.get("Protocol")), span.get("From"), span.get("To")),
                 protocols=tuple(carried),
                 rule_number=number,
+                rule=entry,
             )
         )
     return openings

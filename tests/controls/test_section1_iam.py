@@ -105,6 +105,11 @@ def test_1_1_to_1_9_1_17_1_21_1_22_account_controls(audit, moto):
     assert outcome("1.8", C) == (
         "FAIL", f"the password policy of account {C} requires 8 characters, fewer than 14"
     )
+    # The evidence behind the verdict: the deciding field and the call it came from.
+    assert run.one("1.8", account=C).evidence == [
+        {"source": "iam:GetAccountPasswordPolicy", "fields": {"MinimumPasswordLength": 8}}]
+    assert run.one("1.8", account=A).evidence == [
+        {"source": "iam:GetAccountPasswordPolicy", "fields": {"MinimumPasswordLength": None}}]
     assert outcome("1.9", A) == ("FAIL", f"account {A} has no IAM password policy")
     assert outcome("1.9", B) == ("PASS", "")
     assert outcome("1.9", C) == (
@@ -253,6 +258,11 @@ def test_1_16_1_18_1_19_1_20_policies_instances_certificates_analyzers(audit, mo
         "FAIL", 'the attached policy AdministratorAccess (version v1) allows "*" actions on "*" resources'
     )
     assert outcome("1.16", f"arn:aws:iam::{A}:policy/read-buckets") == ("PASS", "")
+    # The evidence names the statement that granted "*:*" (none for the passing policy).
+    assert run.one("1.16", resource=f"arn:aws:iam::{A}:policy/everything").evidence == [
+        {"source": "iam:GetAccountAuthorizationDetails",
+         "fields": {"PolicyName": "everything", "DefaultVersionId": "v1", "Statement": ADMIN["Statement"]}}]
+    assert run.one("1.16", resource=f"arn:aws:iam::{A}:policy/read-buckets").evidence[0]["fields"]["Statement"] == []
     assert not run.of("1.16", resource=f"arn:aws:iam::{A}:policy/unused-admin")  # attached nowhere
 
     instance = f"arn:aws:ec2:us-east-1:{A}:instance/"

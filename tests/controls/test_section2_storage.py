@@ -71,6 +71,12 @@ def test_2_1_bucket_controls_both_sides(audit, moto):
         "S3 bucket sloppy is not fully protected by Block Public Access: off at bucket level: "
         f"BlockPublicPolicy, RestrictPublicBuckets; off at account level: {ALL_OFF}",
     )
+    # The evidence: the four flags at bucket level and at account level (none configured in A).
+    assert run.one("2.1.4", resource="arn:aws:s3:::sloppy").evidence == [
+        {"source": "s3:GetBucketPublicAccessBlock", "fields": {"PublicAccessBlockConfiguration": {
+            **ALL_FLAGS, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}}},
+        {"source": "s3:GetAccountPublicAccessBlock", "fields": {"PublicAccessBlockConfiguration": None}},
+    ]
     assert outcome(run, "2.1.4", "arn:aws:s3:::half") == (
         "FAIL",
         f"S3 bucket half is not fully protected by Block Public Access: off at bucket level: {ALL_OFF}; "
@@ -130,6 +136,6 @@ def test_2_4_1_efs_and_an_empty_control(audit, moto):
     assert run.one("2.4.1", status="FAIL").message == (
         f"EFS file system bare ({bare['FileSystemId']}) is not encrypted at rest"
     )
-    # No DB instances: 2.3.1 has no test items, yet the summary lists it with 0 and 0.
+    # No DB instances: 2.3.1 has no test items, yet the summary lists it with 0 and 0, and no score.
     assert run.of("2.3.1") == []
-    assert any(line.split()[:1] == ["2.3.1"] and line.split()[-2:] == ["0", "0"] for line in run.output.splitlines())
+    assert any(line.split()[:1] == ["2.3.1"] and line.split()[-3:] == ["0", "0", "n/a"] for line in run.output.splitlines())

@@ -81,6 +81,25 @@ def test_4_1_to_4_15_pass_on_a_whole_chain_and_fail_at_each_broken_link(audit, m
                 "FAIL", no_filter(control_id, "cis-a-unwatched-trail-logs", "cis-a-unwatched")),
         }, control_id
 
+    # The evidence names the chain's trail, filter, alarm and topic, or as far as the chain got.
+    def sources(account, control_id):
+        return [e["source"] for e in run.one(control_id, account=account).evidence]
+
+    whole = ["cloudtrail:DescribeTrails", "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms",
+             "sns:ListSubscriptionsByTopic"]
+    assert sources(A, "4.1") == whole
+    chain = {e["source"]: e["fields"] for e in run.one("4.8", account=B).evidence}
+    assert chain["cloudtrail:DescribeTrails"]["CloudWatchLogsLogGroupArn"].split(":log-group:")[1].startswith(LOG_GROUP)
+    assert chain["logs:DescribeMetricFilters"]["filterName"] == "cis-4-8"
+    assert chain["cloudwatch:DescribeAlarms"]["AlarmName"] == "cis-4-8"
+    assert chain["sns:ListSubscriptionsByTopic"]["SubscriptionArn"].startswith(f"arn:aws:sns:{REGION}:{B}:")
+    assert [sources(B, c) for c in ("4.1", "4.4", "4.6", "4.7")] == [whole[:2], whole[:2], whole[:3], whole]
+    unconfirmed = run.one("4.7", account=B).evidence[3]["fields"]
+    assert unconfirmed == {"TopicArn": f"arn:aws:sns:{REGION}:{B}:cis-alarms-unconfirmed",
+                           "SubscriptionArn": ["PendingConfirmation"]}
+    assert run.one("4.1", account=C).evidence == [
+        {"source": "cloudtrail:DescribeTrails", "fields": {"multi_region_trails": []}}]
+
 
 def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_region(audit, moto):
     # A: a whole 4.1 chain; Security Hub on in the first region only

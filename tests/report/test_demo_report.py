@@ -38,6 +38,13 @@ def test_demo_report_top_is_saved_and_shows_markup_as_text(aws_env, pytester, of
     hostile = [f for f in document["findings"] if MARKUP in f["message"]]
     assert hostile and {f["status"] for f in hostile} == {"FAIL"}
 
+    # Evidence: every failure of every automated control carries the fields that decided it.
+    failing = [f for f in document["findings"] if f["status"] == "FAIL"]
+    manual = {f["control"] for f in document["findings"] if f["status"] == "MANUAL"}
+    assert {f["control"] for f in failing} == set(document["controls"]) - manual  # the demo fails each once
+    assert all(f["evidence"] and all(e["source"] and isinstance(e["fields"], dict) for e in f["evidence"])
+               for f in failing)
+
     page = offline_page.open(html_path)
     expected = outputs.from_json(findings_path)
     assert {name: int(page.locator(f'#cis-report [data-total="{name}"]').inner_text())
@@ -45,6 +52,20 @@ def test_demo_report_top_is_saved_and_shows_markup_as_text(aws_env, pytester, of
     assert expected["accounts_integrated"] == len(document["accounts"]) == 3
     assert page.locator("#cis-accounts").inner_text() == ", ".join(a["id"] for a in document["accounts"])
     assert page.locator(".cis-detail .cis-message", has_text=MARKUP).count() == len(hostile)
+    assert page.locator("img[src='x']").count() == 0
+
+    # Every evidence value of every failure is in the HTML details as text, exactly as recorded:
+    # markup from AWS (a rule description of the hostile group) included.
+    page.evaluate("document.querySelectorAll('details.cis-evidence').forEach(d => d.open = true)")
+    shown = page.locator(".cis-detail .cis-failing tbody tr").evaluate_all("""rows => rows.map(row =>
+        [...row.querySelectorAll('.cis-evidence__call')].map(call => [
+            call.querySelector('.cis-evidence__source').textContent,
+            [...call.querySelectorAll('dt')].map(dt => [dt.textContent, dt.nextElementSibling.textContent])]))""")
+    as_text = lambda v: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)  # noqa: E731
+    assert shown == [[[e["source"], [[k, as_text(v)] for k, v in e["fields"].items()]] for e in f["evidence"]]
+                     for f in failing]
+    assert any(MARKUP in value for row in shown for _, fields in row for _, value in fields)
+    assert page.locator(".cis-evidence dd").first.is_visible()
     assert page.locator("img[src='x']").count() == 0
     assert offline_page.dialogs == [] and offline_page.page_errors == [] and offline_page.refused == []
 

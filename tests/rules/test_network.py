@@ -9,6 +9,7 @@ from plugin.rules.network import (
     covers,
     group_openings,
     imdsv2_only,
+    opening_rules,
     rule_count,
     traffic,
 )
@@ -94,6 +95,16 @@ def test_group_first_permission_opening_a_port_is_reported_once():
     assert group_openings(permissions, ANY_IPV4) == [
         Opening(ANY_IPV4, 22, "tcp 22"), Opening(ANY_IPV4, 3389, "all traffic"),
     ]
+
+
+def test_opening_rules_are_the_permissions_and_entries_that_open_each_once():
+    wide, ssh = permission("-1", ipv4=[ANY_IPV4]), permission("tcp", 22, 22, ipv4=[ANY_IPV4])
+    narrow = permission("tcp", 3389, 3389, ipv4=["10.0.0.0/8"])
+    assert opening_rules(group_openings([ssh, narrow, wide], ANY_IPV4)) == [ssh, wide]
+    assert opening_rules(group_openings([wide], ANY_IPV4)) == [wide]  # opens both ports: listed once
+    assert opening_rules(group_openings([narrow], ANY_IPV4)) == []
+    allow = entry(100, "allow", ipv4=ANY_IPV4)
+    assert opening_rules(acl_openings([entry(90, "deny", "6", 22, 22, ipv4=ANY_IPV4), allow, DEFAULT_DENY])) == [allow]
 
 
 def test_rule_count_counts_each_source():

@@ -5,8 +5,9 @@ that allows all inbound traffic (5.1 fails, as on AWS) and a default security gr
 moto's default group lacks the self-referencing inbound rule AWS creates, so the
 seeding adds it: "left as created" then looks as it does on AWS.
 
-One account also holds a security group whose description and Name tag carry HTML
-markup (``MARKUP``) and that fails 5.2: the reports must show it escaped.
+One account also holds a security group whose description, Name tag and rule description
+carry HTML markup (``MARKUP``) and that fails 5.2: the reports (its message, and the
+evidence of the failure) must show it escaped.
 """
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ def _production(ec2) -> None:
     _restore_self_reference(ec2, vpc)  # the new VPC's default group, left as created
     _group(ec2, vpc, "web-https", "HTTPS from anywhere", _tcp(443, 443, v4=[ANYWHERE_V4], v6=[ANYWHERE_V6]))
     _group(ec2, vpc, "bastion-ssh", "SSH bastion open to the internet", _tcp(22, 22, v4=[ANYWHERE_V4]))
-    _group(ec2, vpc, MARKUP_GROUP, MARKUP, _tcp(0, 65535, v4=[ANYWHERE_V4]), name_tag=MARKUP)
+    # Its rule's description carries the markup too: the rule is the evidence of its 5.2 failure.
+    legacy = _tcp(0, 65535, v4=[ANYWHERE_V4])
+    legacy["IpRanges"][0]["Description"] = MARKUP
+    _group(ec2, vpc, MARKUP_GROUP, MARKUP, legacy, name_tag=MARKUP)
 
     # The web subnets' ACL admits tcp from anywhere but denies SSH and RDP first (5.1 passes).
     web = _acl(ec2, vpc, "web-public")
