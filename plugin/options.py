@@ -141,7 +141,7 @@ def parse(config: pytest.Config) -> AuditOptions:
     for name in ("aws_max_workers", "aws_max_attempts"):
         if get(name) < 1:
             raise pytest.UsageError(f"--{name.replace('_', '-')} must be at least 1")
-    if get("cis_asff_region") not in known_regions():
+    if get("cis_asff") and get("cis_asff_region") not in known_regions():
         raise pytest.UsageError(f"--cis-asff-region: {get('cis_asff_region')!r} is not an AWS region known to botocore")
     snapshot = get("aws_snapshot")
     if snapshot is not None and not Path(snapshot).is_file():

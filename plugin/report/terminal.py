@@ -8,6 +8,7 @@ from ..summary import Score, SummaryState
 
 # The score column of the summary and account tables: passed / (passed + failed), in percent.
 SCORE_HEADER = "%"
+SCORE_WIDTH = 6  # " 100.0": narrower than a count column, so titles keep their room
 
 
 def lines(state: SummaryState, width: int | None = None) -> list[str]:
@@ -33,23 +34,23 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
     sections = {number: Score.of(counts) for number, counts in state.section_counts().items()}
     show_errors = any(r.errors for r in rows)
     show_accepted = any(r.waived or r.known for r in rows)
-    numbers = (["Failed", "Passed"] + (["Errors"] if show_errors else []) + (["Waived", "Known"] if show_accepted else [])
-               + [SCORE_HEADER])
-    title_width = max(20, width - 8 - 9 * len(numbers))
-    header = f"{'Section':<8}{'Title':<{title_width}}" + "".join(f"{n:>9}" for n in numbers)
+    numbers = ["Failed", "Passed"] + (["Errors"] if show_errors else []) + (["Waived", "Known"] if show_accepted else [])
+    title_width = max(20, width - 8 - 9 * len(numbers) - SCORE_WIDTH)
+    header = (f"{'Section':<8}{'Title':<{title_width}}" + "".join(f"{n:>9}" for n in numbers)
+              + f"{SCORE_HEADER:>{SCORE_WIDTH}}")
     out += ["", header, "-" * len(header)]
     section = None
     for row in rows:
         if row.control.section != section:
             section = row.control.section
             out.append(f"{section:<8}{row.control.section_title:<{title_width}}"
-                       + " " * 9 * (len(numbers) - 1) + f"{sections[section].text:>9}")
+                       + " " * 9 * len(numbers) + f"{sections[section].text:>{SCORE_WIDTH}}")
         title = row.control.title
         if len(title) > title_width - 1:
             title = title[: title_width - 4] + "..."
-        values = ([row.failed, row.passed] + ([row.errors] if show_errors else [])
-                  + ([row.waived, row.known] if show_accepted else []) + [row.score.text])
-        out.append(f"{row.control.id:<8}{title:<{title_width}}" + "".join(f"{v:>9}" for v in values))
+        values = [row.failed, row.passed] + ([row.errors] if show_errors else []) + ([row.waived, row.known] if show_accepted else [])
+        out.append(f"{row.control.id:<8}{title:<{title_width}}" + "".join(f"{v:>9}" for v in values)
+                   + f"{row.score.text:>{SCORE_WIDTH}}")
     out += ["", *account_lines(state)]
     return out
 
