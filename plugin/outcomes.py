@@ -90,8 +90,13 @@ def properties(control: Control, unit: Unit, status: str, message: str,
     }
     found = [(PREFIX + name, values[name]) for name in FIELDS]
     if evidence and status != MANUAL:
-        found.append((PREFIX + EVIDENCE, json.dumps(list(evidence), sort_keys=True, default=str)))
+        found.append((PREFIX + EVIDENCE, json.dumps(list(evidence), sort_keys=True, default=_json_value)))
     return found
+
+
+def _json_value(value):
+    """Evidence values JSON lacks: dates as ISO 8601 (as AWS writes them), anything else as text."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def finding_of(report) -> dict[str, str] | None:

@@ -90,6 +90,8 @@ def test_report_agrees_serial_and_with_two_workers_and_reads_right_in_a_browser(
     assert all(c.id in left_out for c in controls() if c.id not in CONTROLS)
     assert page.locator("#cis-summary-table tr[data-control='1.4'] [data-count='failed']").inner_text() == "1"
     assert page.locator("#cis-summary-table tr[data-control='1.4'] [data-count='passed']").inner_text() == "1"
+    # the benchmark's own label sits beside the verdict (1.4 is Automated in v2.0.0)
+    assert page.locator("#cis-summary-table tr[data-control='1.4'] [data-label]").inner_text() == "Automated"
 
     # Per-account table: the owner of A finds A's failures at a glance.
     failed_in_a = sum(f["status"] == "FAIL" and f["account"] == A for f in findings)
