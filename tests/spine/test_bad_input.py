@@ -19,7 +19,7 @@ CASES = {
     "bad level": (["--cis-level", "3"], "ERROR: --cis-level must be 1 or 2, not '3'"),
     "unknown benchmark": (
         ["--cis-benchmark", "9.9.9"],
-        "ERROR: --cis-benchmark '9.9.9' is not a known version; known: 2.0.0",
+        "ERROR: --cis-benchmark '9.9.9' is not a known version; known: 2.0.0, 3.0.0, 4.0.1, 5.0.0, 6.0.0, 7.0.0\n",
     ),
 }
 
