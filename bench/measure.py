@@ -23,10 +23,11 @@ class Measured:
     peak_rss_mib: float  # the largest single process of the run (controller or a worker)
     returncode: int
     findings: dict = field(repr=False, default_factory=dict)
+    tests: int | None = None  # runs without a findings file (the floor): how many tests ran
 
     @property
     def units(self) -> int:
-        return len(self.findings.get("findings", []))
+        return self.tests if self.tests is not None else len(self.findings.get("findings", []))
 
     @property
     def calls(self) -> dict:
