@@ -55,6 +55,12 @@ def row_cells(finding: dict[str, str] | None) -> list[str]:
     return [f'<td class="col-{key}">{escape(finding.get(field, ""))}</td>' for key, _, field in COLUMNS]
 
 
+def is_silent_phase(report) -> bool:
+    """A passed setup or teardown with no captured output: pytest-html adds no row for it
+    (it only appends a teardown's captured output to the test's row)."""
+    return report.when in ("setup", "teardown") and report.passed and not report.sections
+
+
 def escape_test_id(cells: list[str], report) -> None:
     """pytest-html writes the test id unescaped, and ids carry resource names from AWS:
     rebuild that cell from the report, escaped (its own text may hold a "</td>")."""
