@@ -6,9 +6,10 @@ process parametrises from the same sorted inventory and AWS is read once.
 """
 from __future__ import annotations
 
-import os
+import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import botocore.exceptions
@@ -28,13 +29,17 @@ from .gating import organizations, selection
 from .gating.gate import Gate, run_date
 from . import run_options
 from .options import AuditOptions
+from .progress import GatherProgress
 from .registry import Control, controls
-from .report import findings_json, terminal
+from .report import findings_json
 from .roles import is_controller, is_worker, uses_xdist
 from .summary import SummaryState
 
 NAME = "cis-audit"
 WORKER_SNAPSHOT = "cis_snapshot"
+# How long an xdist worker waits for the controller's evidence (a live audit of a large
+# organisation takes minutes; the controller stops its workers if it fails first).
+WORKER_WAIT_S = 6 * 3600.0
 
 
 class CisAudit:
@@ -52,26 +57,45 @@ class CisAudit:
         # Each selected check's units (or the error its unit source raised), gathered once.
         self.units: dict[str, list[Unit] | Exception] = {}
         self.state = SummaryState(options.benchmark, self.selected, level=options.level)
-        self._worker_snapshot: Path | None = None
+        # With xdist, where the controller hands its evidence to the workers: a name reserved
+        # now, as workers are told it before the evidence exists.
+        self._worker_snapshot: Path | None = (
+            Path(tempfile.mkdtemp(prefix="cis-evidence-")) / "snapshot.json" if uses_xdist(config) else None
+        )
 
     # -- evidence -----------------------------------------------------------
-    @pytest.hookimpl(tryfirst=True)
+    # trylast, and registered before pytest's terminal reporter (plugin/entry.py): evidence
+    # is gathered after the terminal reporter starts the session clock, so pytest's closing
+    # "in N s" counts it; and after xdist has started its workers, which wait for the
+    # controller's snapshot (_await_controller_snapshot).
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if is_worker(self.config):
-            self._load(Path(self.config.workerinput[WORKER_SNAPSHOT]))
+            self._load(self._await_controller_snapshot(Path(self.config.workerinput[WORKER_SNAPSHOT])))
         elif self.options.snapshot:
             self._load(self.options.snapshot)
         else:
+            if self.options.demo:
+                from .demo.run import start_demo  # moto is imported only for the demo
+
+                self.options = start_demo(self.config, self.options)
             self._gather()
         if is_controller(self.config):
             self._gather_units(control_specs(self.config))
         self.state.estate = self.inventory.estate
         self.state.aws_calls = self.reader.call_stats()
-        if uses_xdist(self.config):
-            handle, name = tempfile.mkstemp(prefix="cis-evidence-", suffix=".json")
-            os.close(handle)
-            self._worker_snapshot = Path(name)
-            self._write_snapshot(self._worker_snapshot)
+        if self._worker_snapshot:
+            self._write_snapshot(self._worker_snapshot)  # written whole, then renamed into place
+
+    @staticmethod
+    def _await_controller_snapshot(path: Path) -> Path:
+        """A worker starts while the controller is still gathering: wait for its snapshot."""
+        deadline = time.monotonic() + WORKER_WAIT_S
+        while not path.exists():
+            if time.monotonic() > deadline:
+                raise pytest.UsageError(f"the controller wrote no evidence snapshot ({path}) in {WORKER_WAIT_S:.0f} s")
+            time.sleep(0.05)
+        return path
 
     def _load(self, path: Path) -> None:
         try:
@@ -126,9 +150,27 @@ class CisAudit:
             except Exception as exc:  # noqa: BLE001 - raised again where pytest collects the check
                 return exc
 
+        progress = self._progress(len(wanted))
         with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), self.options.max_workers))) as pool:
-            for spec, found in zip(wanted, pool.map(units_of, wanted)):
-                self.units[spec.check] = found
+            pending = {pool.submit(units_of, spec): spec for spec in wanted}
+            while pending:
+                done, _ = wait(pending, timeout=progress.interval if progress else None, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self.units[pending.pop(future).check] = future.result()
+                    if progress:
+                        progress.check_done()
+                if progress:
+                    progress.tick()
+        if progress:
+            progress.finish()
+
+    def _progress(self, checks: int) -> GatherProgress | None:
+        """What the user sees while evidence is gathered; None under -q -q or without a terminal."""
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None or self.config.get_verbosity() <= -2:
+            return None
+        return GatherProgress(reporter, checks, len(self.inventory.estate.accounts),
+                              lambda: self.reader.call_stats()["calls"], tty=bool(reporter.isatty))
 
     def _write_snapshot(self, path: Path) -> None:
         snapshot.write(
@@ -238,19 +280,7 @@ class CisAudit:
         if self.options.snapshot_out:
             self._write_snapshot(self.options.snapshot_out)
         if self._worker_snapshot:
-            self._worker_snapshot.unlink(missing_ok=True)
-
-    def pytest_terminal_summary(self, terminalreporter) -> None:
-        if self.inventory is None:
-            return
-        terminalreporter.section("CIS compliance summary")
-        for line in terminal.lines(self.state, terminalreporter._tw.fullwidth):
-            terminalreporter.write_line(line)
-        stats = self.state.aws_calls
-        terminalreporter.write_line(
-            f"AWS calls: {stats['calls']} ({stats['distinct']} distinct, {stats['requests']} requests); "
-            f"findings: {self.options.json_path}"
-        )
+            shutil.rmtree(self._worker_snapshot.parent, ignore_errors=True)
 
 
 def check_declaration(spec, function_name: str) -> None:

@@ -8,9 +8,10 @@ import pytest
 from . import hookspecs, options
 from .audit import NAME, CisAudit
 from .gating.plugin import NAME as GATING, GatingPlugin
-from .demo.run import start_demo
+from .report import console
 from .report import plugin as reports
 from .roles import is_controller
+from .runner import NAME as RUNNER, ControlRunner
 
 # The controls' package, by name. It is not imported here: after a non-editable install an
 # early import would bind the name to site-packages, and pytest would then refuse the
@@ -59,10 +60,10 @@ def pytest_configure(config: pytest.Config) -> None:
         # A failed control is a finding, not a bug: the short summary's one line per
         # failure (its message names the resource) reads better than tracebacks.
         config.option.tbstyle = "no"
-    if parsed.demo and is_controller(config):
-        parsed = start_demo(config, parsed)
     audit = CisAudit(config, parsed)
     config.pluginmanager.register(audit, NAME)
     config.pluginmanager.register(GatingPlugin(config, audit), GATING)
+    config.pluginmanager.register(ControlRunner(config), RUNNER)
+    config.pluginmanager.register(console.ConsolePlugin(config, audit, console.group_failures_by_default(config)), console.NAME)
     reports.default_html(config)
     config.pluginmanager.register(reports.CisReports(config), reports.NAME)

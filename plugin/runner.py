@@ -22,7 +22,7 @@ import bdb
 
 import pytest
 
-from .controls import spec_of, unit_of
+from .items import ControlItem
 
 NAME = "cis-runner"
 
@@ -31,10 +31,6 @@ NAME = "cis-runner"
 # (both still run once at the end of the session).
 UNUSED_BY_CONTROLS = ("capturemanager", "logging-plugin", "unraisableexception", "threadexception")
 PHASES = ("setup", "call", "teardown")
-
-
-def is_control_test(item: pytest.Item) -> bool:
-    return spec_of(item) is not None and unit_of(item) is not None
 
 
 class ControlRunner:
@@ -58,7 +54,7 @@ class ControlRunner:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
-        if not is_control_test(item) or self.config.getoption("setuponly") or self.config.getoption("setupshow"):
+        if not isinstance(item, ControlItem) or self.config.getoption("setuponly") or self.config.getoption("setupshow"):
             return None  # pytest's default protocol (which also shows fixtures for --setup-show/--setup-only)
         hooks = self.phase_hooks()
         item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)

@@ -42,6 +42,7 @@ class CisReports:
         self.ocsf_path = config.getoption("cis_ocsf", None)
         self.asff_path = config.getoption("cis_asff", None)
         self.asff_region = config.getoption("cis_asff_region", None)
+        self._html_report = None  # what pytest-html's title hook handed us
 
     @property
     def audit(self):
@@ -72,18 +73,28 @@ class CisReports:
     # -- pytest-html, on the controller ----------------------------------------
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_report_title(self, report) -> None:
-        report.title = view.build(self.audit.state).title
+        # pytest-html asks at the start of the session, before the evidence (and so the
+        # number of accounts) is known: the title is set again once the run is over.
+        self._html_report = report
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list, session) -> None:
-        prefix.append(html.fragment(view.build(self.audit.state, self.command_line())))
+        report_view = view.build(self.audit.state, self.command_line())
+        if self._html_report is not None:
+            self._html_report.title = report_view.title
+        prefix.append(html.fragment(report_view))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
         cells[2:2] = html.header_cells()
 
-    @pytest.hookimpl(optionalhook=True)
+    @pytest.hookimpl(optionalhook=True, tryfirst=True)
     def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
+        if html.is_silent_phase(report):
+            # pytest-html shows no row for these and would only throw the row away after
+            # building it; no cells tells it so at once (pytest-html's documented way to drop a row).
+            cells.clear()
+            return
         html.escape_test_id(cells, report)
         # Collection errors arrive here too, and carry no user properties.
         finding = finding_of(report) if hasattr(report, "user_properties") else None
