@@ -10,7 +10,6 @@ from .audit import NAME, CisAudit
 from .gating.plugin import NAME as GATING, GatingPlugin
 from .report import console
 from .report import plugin as reports
-from .roles import is_controller
 from .runner import NAME as RUNNER, ControlRunner
 
 # The controls' package, by name. It is not imported here: after a non-editable install an
