@@ -2,7 +2,8 @@
 
     python -m bench live   --accounts 3 --regions us-east-1,eu-west-1 --scale 1
     python -m bench replay --accounts 19 --scale 19
-    python -m bench all    (both, with the defaults above)
+    python -m bench compare --latency-ms 50   (ours and Prowler, 1 account x 3 regions)
+    python -m bench all    (live and replay, with the defaults above)
 
 ``live`` seeds a moto server on 127.0.0.1 with a scalable estate (bench/seed.py) and
 audits it with the real CLI, serially and with ``-n 2``; then replays the live run's
@@ -21,14 +22,19 @@ from pathlib import Path
 
 from plugin.demo.clients import EstateClients
 
+from plugin.demo.clients import CALLER_ACCOUNT
+
 from .floor import floor_in_fresh_process, write_floor
+from .latency import DelayingProxy
 from .measure import ROLE, Measured, MotoServer, cli_env, measured_in_fresh_process
+from .prowler import prowler_in_fresh_process
 from .scale import clone_accounts
 from .seed import Counts, account_ids, seed_estate
 
 TARGET_WALL_S = 30.0
 TARGET_FLOOR_RATIO = 0.8
 TARGET_RSS_MIB = 1024.0
+TARGET_PROWLER_RATIO = 0.1
 # Extra replays after the rounds (--variants), each timed against the last default round.
 VARIANTS = {
     "tb-short": ["--tb=short"],
@@ -36,6 +42,8 @@ VARIANTS = {
     "tb-line": ["--tb=line"],
     "n2": ["-n", "2"],
 }
+DEFAULT_REGIONS = "us-east-1,eu-west-1"
+COMPARE_REGIONS = ["us-east-1", "eu-west-1", "eu-central-1"]
 SOURCE_ACCOUNT = "734512980016"  # distinctive, so rewriting it touches nothing else
 
 
@@ -46,17 +54,18 @@ def audit_args(accounts: list[str], regions: list[str]) -> list[str]:
             "--aws-max-attempts", "2"]
 
 
-def live(accounts: int, regions: list[str], scale: int, out: Path) -> list[dict]:
+def live(accounts: int, regions: list[str], scale: int, out: Path, latency_ms: float = 0.0) -> list[dict]:
     ids = account_ids(accounts)
     counts = Counts.scaled(scale)
-    with MotoServer() as server:
+    with MotoServer() as server, DelayingProxy(server.url, latency_ms) as proxy:
         started = time.perf_counter()
         seed_estate(EstateClients(server.url), ids, regions, counts)
         print(f"seeded {accounts} accounts x {len(regions)} regions with {counts} in {time.perf_counter() - started:.1f} s")
         args = audit_args(ids, regions)
         recorded = out / "live.snapshot.json"
-        serial = measured_in_fresh_process("live", [*args, "--aws-snapshot-out", str(recorded)], cli_env(server.url), out)
-        parallel = measured_in_fresh_process("live-n2", [*args, "-n", "2"], cli_env(server.url), out)
+        endpoint = proxy.url if latency_ms else server.url
+        serial = measured_in_fresh_process("live", [*args, "--aws-snapshot-out", str(recorded)], cli_env(endpoint), out)
+        parallel = measured_in_fresh_process("live-n2", [*args, "-n", "2"], cli_env(endpoint), out)
     replay = measured_in_fresh_process("live-replay", ["--aws-snapshot", str(recorded)], cli_env(None), out)
     rows = [serial.row(), parallel.row(), replay.row()]
     share = 1 - replay.wall / serial.wall if serial.wall else 0.0
@@ -110,6 +119,33 @@ def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool 
     return rows
 
 
+def compare(regions: list[str], scale: int, latency_ms: float, rounds: int, out: Path) -> list[dict]:
+    """One estate account x ``regions`` behind a server answering every request ``latency_ms``
+    late: our live audit and Prowler's CIS 2.0 scan, alternately, both counted by the proxy."""
+    account = CALLER_ACCOUNT  # the credentials' own account: what Prowler scans
+    rows = []
+    with MotoServer() as server:
+        seed_estate(EstateClients(server.url), [account], regions, Counts.scaled(scale))
+        with DelayingProxy(server.url, latency_ms) as proxy:
+            for n in range(1, rounds + 1):
+                proxy.take_count()
+                ours = measured_in_fresh_process(f"ours-{n}", audit_args([account], regions), cli_env(proxy.url), out)
+                ours_requests = proxy.take_count()
+                theirs = prowler_in_fresh_process(f"prowler-{n}", regions, proxy.url, out)
+                prowler_requests = proxy.take_count()
+                ratio = ours.wall / theirs.wall
+                rows.append({**ours.row(), "proxy_requests": ours_requests, "vs_prowler": round(ratio, 3)})
+                rows.append({"run": theirs.label, "wall_s": round(theirs.wall, 2), "peak_rss_mib": round(theirs.peak_rss_mib, 1),
+                             "units": theirs.units, "proxy_requests": prowler_requests, "exit": theirs.returncode})
+                print(f"round {n}: ours {ours.wall:.1f} s ({ours_requests} requests), Prowler {theirs.wall:.1f} s "
+                      f"({prowler_requests} requests): {ratio:.3f} x")
+    worst = max(r["vs_prowler"] for r in rows if "vs_prowler" in r)
+    verdict = "meets" if worst <= TARGET_PROWLER_RATIO else "MISSES"
+    print(f"live, 1 account x {len(regions)} regions, {latency_ms:.0f} ms per request: worst {worst:.3f} x Prowler's wall time: "
+          f"{verdict} the target (<= {TARGET_PROWLER_RATIO})")
+    return rows
+
+
 def show(rows: list[dict]) -> None:
     columns = list(dict.fromkeys(k for row in rows for k in row))
     print(" | ".join(columns))
@@ -119,10 +155,12 @@ def show(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("live", "replay", "all"))
+    parser.add_argument("what", choices=("live", "replay", "compare", "all"))
     parser.add_argument("--accounts", type=int, default=None, help="accounts (live: 3, replay: 19)")
-    parser.add_argument("--regions", default="us-east-1,eu-west-1", help="comma-separated regions")
+    parser.add_argument("--regions", default=DEFAULT_REGIONS, help=f"comma-separated regions (compare: {','.join(COMPARE_REGIONS)})")
     parser.add_argument("--scale", type=int, default=None, help="resources per region, x Counts() (live: 1, replay: 19)")
+    parser.add_argument("--latency-ms", type=float, default=None,
+                        help="answer every AWS request this many ms late (a delaying proxy; compare: 50, live: 0)")
     parser.add_argument("--no-html", action="store_true", help="replay without the HTML report")
     parser.add_argument("--rounds", type=int, default=2, help="replay rounds, each followed by the floor (default: 2)")
     parser.add_argument("--variants", default="", help=f"extra replays after the rounds, comma-separated: {', '.join(VARIANTS)}")
@@ -133,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     regions = [r for r in opts.regions.split(",") if r]
     rows: list[dict] = []
     if opts.what in ("live", "all"):
-        rows += live(opts.accounts or 3, regions, opts.scale or 1, out)
+        rows += live(opts.accounts or 3, regions, opts.scale or 1, out, opts.latency_ms or 0.0)
     if opts.what in ("replay", "all"):
         variants = tuple(v for v in opts.variants.split(",") if v)
         unknown = [v for v in variants if v not in VARIANTS]
@@ -141,6 +179,10 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"unknown variant {unknown[0]!r}; known: {', '.join(VARIANTS)}")
         rows += replay(opts.accounts or 19, opts.scale or 19, regions, out, html=not opts.no_html,
                        rounds=max(1, opts.rounds), variants=variants)
+    if opts.what == "compare":
+        compare_regions = regions if opts.regions != DEFAULT_REGIONS else COMPARE_REGIONS
+        rows += compare(compare_regions, opts.scale or 1, 50.0 if opts.latency_ms is None else opts.latency_ms,
+                        max(1, opts.rounds), out)
     show(rows)
     (out / "bench.json").write_text(json.dumps(rows, indent=2))
     print(f"logs, findings and snapshots: {out}")

@@ -136,3 +136,9 @@ def test_attached_policies_read_documents_gaad_lacks_with_get_policy_version():
     assert found["AdministratorAccess"].document == allow("*") and found["AdministratorAccess"].aws_managed
     assert found["PowerUserAccess"].errors == {"document": denied}
     assert ("GetPolicyVersion", {"PolicyArn": customer, "VersionId": "v2"}) not in fake.asked
+    # GAAD is asked without the AWS-managed policies' bodies: those attached are read one by one.
+    gaad = [params for operation, params in fake.asked if operation == "GetAccountAuthorizationDetails"]
+    assert gaad == [{"Filter": ["User", "LocalManagedPolicy"]}]
+    assert {params["PolicyArn"] for operation, params in fake.asked if operation == "GetPolicyVersion"} == {
+        aws_admin, aws_denied,
+    }
