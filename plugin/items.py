@@ -23,6 +23,10 @@ from .evidence.base import Unit
 from .registry import Control
 
 
+# The test function -> (file, line): see ControlItem.reportinfo.
+_WHERE: dict = {}
+
+
 class ControlItem(pytest.Function):
     control: Control
     unit: Unit
@@ -34,6 +38,21 @@ class ControlItem(pytest.Function):
             super().runtest()
         finally:
             control_decl.stop(token)
+
+    def setup(self) -> None:
+        # The unit is a direct parameter: hand it to the test as it is. pytest would build a
+        # pseudo-fixture and a fixture request for it on every test (a tenth of a replay's
+        # time at organisation scale). Any other fixture (autouse ones) is set up as usual.
+        self.funcargs[control_decl.spec_of(self).argname] = self.unit
+        super().setup()
+
+    def reportinfo(self):
+        # Where the test function is: the same for every unit of a control, and costly to
+        # find (pytest reads the source), so it is looked up once per function.
+        where = _WHERE.get(self.obj)
+        if where is None:
+            where = _WHERE[self.obj] = super().reportinfo()[:2]
+        return (*where, self.getmodpath())
 
     @property
     def evidence(self) -> list[dict]:

@@ -102,11 +102,12 @@ def _json_value(value):
 def finding_of(report) -> dict[str, str] | None:
     """The finding a report carries, or None for reports that decide nothing."""
     # Collection reports (a module that failed to import) carry no user properties.
-    props = {
-        name[len(PREFIX):]: value
-        for name, value in getattr(report, "user_properties", ())
-        if str(name).startswith(PREFIX)
-    }
+    found = getattr(report, "user_properties", ())
+    # Asked of every report by several hooks: the finding's properties come last (they are
+    # added after the test's own), so most reports are answered without a look at the rest.
+    if not found or not str(found[-1][0]).startswith(PREFIX):
+        return None
+    props = {name[len(PREFIX):]: value for name, value in found if str(name).startswith(PREFIX)}
     if "status" not in props:
         return None
     props["test_id"] = report.nodeid

@@ -57,22 +57,23 @@ class ControlRunner:
         if not isinstance(item, ControlItem) or self.config.getoption("setuponly") or self.config.getoption("setupshow"):
             return None  # pytest's default protocol (which also shows fixtures for --setup-show/--setup-only)
         hooks = self.phase_hooks()
-        item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-        setup = self._run_phase(item, "setup", lambda: hooks["setup"](item=item))
+        ihook = item.ihook  # looked up once: pytest computes it on every access
+        ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+        setup = self._run_phase(item, ihook, "setup", lambda: hooks["setup"](item=item))
         if setup.passed:
-            self._run_phase(item, "call", lambda: hooks["call"](item=item))
+            self._run_phase(item, ihook, "call", lambda: hooks["call"](item=item))
         if item.session.shouldfail or item.session.shouldstop:
             nextitem = None  # tear everything down, as pytest does
-        self._run_phase(item, "teardown", lambda: hooks["teardown"](item=item, nextitem=nextitem))
-        item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+        self._run_phase(item, ihook, "teardown", lambda: hooks["teardown"](item=item, nextitem=nextitem))
+        ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
         return True
 
-    def _run_phase(self, item: pytest.Item, when: str, run) -> pytest.TestReport:
+    def _run_phase(self, item: pytest.Item, ihook, when: str, run) -> pytest.TestReport:
         call = pytest.CallInfo.from_call(run, when=when, reraise=self._reraise)
-        report = item.ihook.pytest_runtest_makereport(item=item, call=call)
-        item.ihook.pytest_runtest_logreport(report=report)
+        report = ihook.pytest_runtest_makereport(item=item, call=call)
+        ihook.pytest_runtest_logreport(report=report)
         if _interactive(call, report):
-            item.ihook.pytest_exception_interact(node=item, call=call, report=report)
+            ihook.pytest_exception_interact(node=item, call=call, report=report)
         return report
 
 

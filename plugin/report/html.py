@@ -1,31 +1,41 @@
 """The compliance report inside pytest-html's page.
 
-pytest-html owns the page (title, results table, filters, self-contained assets);
-this module renders what it lacks (header, totals, compliance summary, per-account
-table, control details) from a Jinja2 template with autoescape on, and the cells of
-the extra results-table columns, escaped by hand because pytest-html inserts cells
-as HTML.
+pytest-html owns the page (title, results table of every test, outcome filters,
+self-contained assets); this module renders what it lacks (header, totals, compliance
+summary, per-account table, control details, a finder over every unit) from a Jinja2
+template with autoescape on.
+
+The page stays quick to open at organisation scale (tens of thousands of units): what is
+counted (totals, summary, per-account table) is HTML, rendered here; the units themselves
+are embedded once, as JSON, and the page's script renders them on demand: the finder's
+rows (search, filters, sort, a page at a time), each control's failing resources (when its
+details are opened or linked to). Above ``LAZY_ABOVE`` units, pytest-html's own table of
+every test starts empty and is built when an outcome is ticked (its documented ``visible``
+query parameter); below, nothing differs from pytest-html's usual page.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 
 from jinja2 import Environment
-from markupsafe import escape
+from markupsafe import Markup, escape
 
+from ..outcomes import FAIL
+from ..summary import SummaryState
 from . import view
 
 TEMPLATE = "cis_report.html"
 STYLESHEET = "cis_report.css"
-
-# Extra results-table columns: (pytest-html column key, header, finding field).
-COLUMNS = (
-    ("cisControl", "Control", "control"),
-    ("cisAccount", "Account", "account"),
-    ("cisRegion", "Region", "region"),
-    ("cisResource", "Resource", "resource"),
-)
+SCRIPT = "cis_report.js"
+# Units from which pytest-html's table of every test is built only when asked for.
+LAZY_ABOVE = 2000
+# How the JSON's unit rows are laid out (the script reads them by position).
+UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence")
+# Characters that must not appear raw in a <script> block's JSON (markup from AWS cannot end it).
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
 
 
 @lru_cache(maxsize=1)
@@ -39,20 +49,40 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def fragment(report_view: view.View) -> str:
+def fragment(report_view: view.View, state: SummaryState) -> str:
     """The report's own HTML, to sit in pytest-html's summary area."""
     template = _environment().from_string(_asset(TEMPLATE))
-    return template.render(v=report_view, css=_asset(STYLESHEET))
+    return template.render(v=report_view, css=_asset(STYLESHEET), script=Markup(_asset(SCRIPT)),
+                           units=units_json(state), lazy=len(state.findings) > LAZY_ABOVE,
+                           unit_count=len(state.findings))
 
 
-def header_cells() -> list[str]:
-    return [f'<th class="sortable" data-column-type="{key}">{title}</th>' for key, title, _ in COLUMNS]
+def units_json(state: SummaryState) -> Markup:
+    """Every unit once, compactly: repeated values (controls, accounts, regions, outcomes,
+    test functions) as indexes into lists; safe inside a <script> element."""
+    tables: dict[str, dict[str, int]] = {name: {} for name in ("controls", "accounts", "regions", "statuses", "tests")}
 
+    def index(table: str, value: str) -> int:
+        return tables[table].setdefault(value, len(tables[table]))
 
-def row_cells(finding: dict[str, str] | None) -> list[str]:
-    """One cell per extra column; empty cells for reports that carry no finding."""
-    finding = finding or {}
-    return [f'<td class="col-{key}">{escape(finding.get(field, ""))}</td>' for key, _, field in COLUMNS]
+    for control in state.controls:  # benchmark order, so sorting by index sorts by control
+        index("controls", control.id)
+    rows = []
+    for finding in state.sorted_findings():
+        test, _, case = finding["test_id"].partition("[")
+        rows.append([
+            index("controls", finding["control"]), index("accounts", finding["account"]),
+            index("regions", finding["region"]), finding["resource"], index("statuses", finding["status"]),
+            finding["message"], index("tests", test), case[:-1] if case.endswith("]") else case,
+            finding.get(view.FIX_FIELD, ""),
+            # The deciding fields, shown behind a disclosure per failing resource (none for the rest).
+            [[item.source, item.fields] for item in view.evidence_items(finding)] if finding["status"] == FAIL else [],
+        ])
+    document = {name: list(values) for name, values in tables.items()}
+    document["fields"] = list(UNIT_FIELDS)
+    document["units"] = rows
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return Markup(text.translate(_SCRIPT_SAFE))
 
 
 def is_silent_phase(report) -> bool:

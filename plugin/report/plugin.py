@@ -82,11 +82,7 @@ class CisReports:
         report_view = view.build(self.audit.state, self.command_line())
         if self._html_report is not None:
             self._html_report.title = report_view.title
-        prefix.append(html.fragment(report_view))
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        cells[2:2] = html.header_cells()
+        prefix.append(html.fragment(report_view, self.audit.state))
 
     @pytest.hookimpl(optionalhook=True, tryfirst=True)
     def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
@@ -96,9 +92,13 @@ class CisReports:
             cells.clear()
             return
         html.escape_test_id(cells, report)
-        # Collection errors arrive here too, and carry no user properties.
-        finding = finding_of(report) if hasattr(report, "user_properties") else None
-        cells[2:2] = html.row_cells(finding)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_html(self, report, data: list) -> None:
+        # A passed control has nothing to show under its row ("No log output captured."
+        # tens of thousands of times at organisation scale): no log at all.
+        if report.when == "call" and report.passed and not report.sections and finding_of(report) is not None:
+            data.clear()
 
     # -- files, on the controller ----------------------------------------------
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

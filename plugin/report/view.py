@@ -7,9 +7,11 @@ renderers stay free of arithmetic and verdicts.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import string
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..outcomes import ERROR, FAIL, MANUAL, evidence_of
@@ -243,7 +245,23 @@ def fill_fix(template: str | None, unit) -> str:
         return ""
     # Names come from AWS and the command is meant to be pasted into a shell: quote
     # them, so a name with spaces or shell syntax stays one argument and runs nothing.
-    fields = {name: shlex.quote(value) if isinstance(value, str) else value
-              for name in dir(unit) if not name.startswith("_")
-              for value in [getattr(unit, name, None)] if not callable(value)}
+    # Only the fields the template names are looked up (this runs for every failing unit).
+    fields = {}
+    for name in _template_fields(template):
+        value = getattr(unit, name, _MISSING)
+        if value is not _MISSING and not callable(value):
+            fields[name] = shlex.quote(value) if isinstance(value, str) else value
     return string.Formatter().vformat(template, (), _KeepMissing(fields))
+
+
+_MISSING = object()
+
+
+@lru_cache(maxsize=256)
+def _template_fields(template: str) -> frozenset[str]:
+    """The unit fields a fix template names: ``{name}``, ``{name.attr}``, ``{name[0]}``."""
+    return frozenset(
+        re.split(r"[.\[]", field, maxsplit=1)[0]
+        for _, field, _, _ in string.Formatter().parse(template)
+        if field and not field.startswith("_")
+    )

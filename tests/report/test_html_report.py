@@ -113,13 +113,29 @@ def test_report_agrees_serial_and_with_two_workers_and_reads_right_in_a_browser(
     assert set(page.locator("#results-table .col-result").all_inner_texts()) == {"Failed"}
     page.locator("input[data-test-result='passed']").click()
     assert visible_rows(page) == len(findings)
-    page.locator("th[data-column-type='cisAccount']").click()
-    accounts = page.locator("#results-table .col-cisAccount").all_inner_texts()
-    assert accounts in (sorted(accounts), sorted(accounts, reverse=True)) and set(accounts) == {A, B}
+
+    # The finder reaches every unit: all of them listed, filtered by outcome, searched, sorted.
+    finder_rows = page.locator("#cis-find-table tbody tr")
+    assert finder_rows.count() == len(findings)
+    page.locator("#cis-find-status").select_option(label="FAIL")
+    assert finder_rows.count() == expected["failed"]
+    assert set(page.locator("#cis-find-table .cis-unit__status").all_inner_texts()) == {"FAIL"}
+    page.locator("#cis-find-status").select_option(label="every outcome")
+    page.locator("#cis-find-text").fill("root user of account " + A)
+    page.wait_for_function("document.querySelectorAll('#cis-find-table tbody tr').length === 2")
+    assert sorted(finder_rows.locator("td:nth-child(2)").all_inner_texts()) == ["1.4", "1.5"]
+    page.locator("#cis-find-text").fill("")
+    page.wait_for_function(f"document.querySelectorAll('#cis-find-table tbody tr').length === {len(findings)}")
+    page.locator("#cis-find-table th[data-sort='account']").click()
+    accounts = finder_rows.locator("td:nth-child(3)").all_inner_texts()
+    assert accounts == sorted(accounts) and set(accounts) == {A, B}
+    page.locator("#cis-find-table th[data-sort='account']").click()
+    assert finder_rows.locator("td:nth-child(3)").all_inner_texts() == sorted(accounts, reverse=True)
 
     # Markup from AWS is text: shown literally, no element made of it, no script run.
     assert page.locator(".cis-detail[data-control='5.2'] .cis-message").inner_text() == hostile[0]["message"]
     assert page.locator("#results-table .log", has_text=MARKUP).count() == 1  # the failure's log
+    assert page.locator("#cis-find-table .cis-message", has_text=MARKUP).all_inner_texts() == [hostile[0]["message"]]
     assert page.locator("img[src='x']").count() == 0
     assert offline.dialogs == [] and offline.page_errors == []
     # Self-contained: the page asked for nothing beyond its own file.
