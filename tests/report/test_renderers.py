@@ -1,6 +1,9 @@
 """The renderers on a summary state built by hand: no AWS, no pytest run (milliseconds)."""
 from __future__ import annotations
 
+import json
+import re
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -83,9 +86,13 @@ def test_view_groups_controls_and_keeps_state_totals():
 
 
 def test_html_fragment_escapes_aws_text_and_shows_what_was_not_audited():
-    page = html.fragment(view.build(sample_state(), "pytest cis_checks --html=r.html"))
+    state = sample_state()
+    page = html.fragment(view.build(state, "pytest cis_checks --html=r.html"), state)
     assert "<img" not in page
-    assert f"bucket app-logs &lt;img src=x onerror=alert(1)&gt; allows public access" in page
+    # Units are embedded once, as JSON the page's script renders as text: no markup survives in it.
+    units = embedded_units(page)
+    messages = [unit[5] for unit in units["units"]]
+    assert any("bucket app-logs <img src=x onerror=alert(1)> allows public access" in m for m in messages)
     assert f"<li><b>{C}</b>: sts:AssumeRole AccessDenied &lt;img src=x onerror=alert(1)&gt;</li>" in page
     assert "<li><b>111111111111 ap-east-1</b>: region not enabled</li>" in page
     assert 'data-total="accounts_integrated">2<' in page and "Accounts integrated of 3" in page
@@ -93,20 +100,27 @@ def test_html_fragment_escapes_aws_text_and_shows_what_was_not_audited():
     # Only the control with a failure has details, and its fix names the bucket.
     assert page.count('class="cis-detail"') == 1 and 'id="control-2-1-4"' in page
     assert '<a href="#control-2-1-4">2.1.4</a>' in page and '<a href="#control-1-4">' not in page
-    assert "<code class=\"cis-fix\">aws s3api put-public-access-block --bucket app-logs --public-access" in page
+    assert 'class="cis-table cis-failing" data-fix="true" data-failing="1"' in page
+    fixes = [unit[8] for unit in units["units"] if unit[8]]
+    assert fixes and fixes[0].startswith("aws s3api put-public-access-block --bucket app-logs --public-access")
     assert "<li>Turn on all four public access settings.</li>" in page
     assert '<code id="cis-command">pytest cis_checks --html=r.html</code>' in page
 
 
-def test_results_table_cells_are_escaped():
-    hostile = finding(BLOCK, A, "FAIL", f"arn:aws:ec2:us-east-1:{A}:security-group/{MARKUP}")
-    assert html.row_cells(hostile) == [
-        '<td class="col-cisControl">2.1.4</td>',
-        f'<td class="col-cisAccount">{A}</td>',
-        '<td class="col-cisRegion">us-east-1</td>',
-        f'<td class="col-cisResource">arn:aws:ec2:us-east-1:{A}:security-group/&lt;img src=x onerror=alert(1)&gt;</td>',
-    ]
-    assert html.row_cells(None) == [f'<td class="col-{key}"></td>' for key, _, _ in html.COLUMNS]
+def embedded_units(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="cis-units">(.*?)</script>', page, re.S)
+    assert found, "no embedded units"
+    return json.loads(found.group(1))
+
+
+def test_embedded_units_cannot_end_their_script_and_test_ids_are_escaped():
+    state = sample_state()
+    state.add(finding(BLOCK, A, "FAIL", f"arn:aws:s3:::x</script><script>alert(1)</script>", message="x</script>"))
+    page = html.fragment(view.build(state), state)
+    assert page.count("</script>") == 2  # the units' JSON block and the page script's own
+    units = embedded_units(page)
+    assert [unit[3] for unit in units["units"] if "alert" in unit[3]] == ["arn:aws:s3:::x</script><script>alert(1)</script>"]
+    assert units["fields"] == list(html.UNIT_FIELDS)
 
     class Report:
         nodeid = "cis_checks/test_networking.py::test_5_2[sg-1 </td><script>x()</script>]"
@@ -196,7 +210,7 @@ def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
     detail = next(d for d in view.build(state).details if d.control.id == "2.1.4")
     assert [(u.resource, u.reason, u.owner, u.expires) for u in detail.waived] == [
         ("arn:aws:s3:::legacy", f"vendor drop box {MARKUP}", "data-team", "2027-01-31")]
-    page = html.fragment(view.build(state))
+    page = html.fragment(view.build(state), state)
     assert "<h4>Waived resources</h4>" in page
     assert "vendor drop box &lt;img src=x onerror=alert(1)&gt;" in page
     assert MARKUP not in page
