@@ -64,12 +64,16 @@ class CisAudit:
         )
 
     # -- evidence -----------------------------------------------------------
-    # trylast, and registered before pytest's terminal reporter (plugin/entry.py): evidence
-    # is gathered after the terminal reporter starts the session clock, so pytest's closing
-    # "in N s" counts it; and after xdist has started its workers, which wait for the
-    # controller's snapshot (_await_controller_snapshot).
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionstart(self, session: pytest.Session) -> None:
+    # A wrapper, gathering once every plugin's sessionstart has run: after pytest's terminal
+    # reporter starts the session clock (so its closing "in N s" counts the evidence) and
+    # prints its header, after pytest-html has started, and after xdist has started its
+    # workers, which wait for the controller's snapshot (_await_controller_snapshot).
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionstart(self, session: pytest.Session):
+        yield
+        self._start_evidence()
+
+    def _start_evidence(self) -> None:
         if is_worker(self.config):
             self._load(self._await_controller_snapshot(Path(self.config.workerinput[WORKER_SNAPSHOT])))
         elif self.options.snapshot:
