@@ -7,6 +7,7 @@ Every decisive report (setup for errors and manual controls, call otherwise) car
 from __future__ import annotations
 
 import json
+import weakref
 
 import pytest
 
@@ -99,8 +100,26 @@ def _json_value(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+# Reports -> their findings: several hooks ask about every report.
+_FINDINGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def finding_of(report) -> dict[str, str] | None:
     """The finding a report carries, or None for reports that decide nothing."""
+    try:
+        return _FINDINGS[report]
+    except (KeyError, TypeError):
+        pass
+    found = _finding_of(report)
+    if found is not None:
+        try:
+            _FINDINGS[report] = found
+        except TypeError:  # not weakly referable: no cache
+            pass
+    return found
+
+
+def _finding_of(report) -> dict[str, str] | None:
     # Collection reports (a module that failed to import) carry no user properties.
     found = getattr(report, "user_properties", ())
     # Asked of every report by several hooks: the finding's properties come last (they are
