@@ -130,6 +130,9 @@ class Control:
 
 
 # -- loading -----------------------------------------------------------------------------
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _files(folder: str):
     base = resources.files(__package__).joinpath(folder)
     return sorted((f for f in base.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
@@ -137,7 +140,8 @@ def _files(folder: str):
 
 def _yaml(entry) -> dict:
     try:
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        # libyaml's safe loader where PyYAML has it: the registry is read at every start.
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise RegistryError(f"{entry.name} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -115,5 +115,7 @@ def scores_from_markdown(path: Path) -> dict:
         "controls": dict(re.findall(r"^\| (\d+\.\d+(?:\.\d+)?) " + last, document, re.M)),
         "accounts": dict(re.findall(r"^\| (\d{12}) " + last, document, re.M)),
     }
+
+
 def from_json_document(document: dict) -> dict[str, int]:
     return {name: document["totals"][name] for name in TOTAL_NAMES}
