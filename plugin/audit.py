@@ -37,6 +37,11 @@ from .summary import SummaryState
 
 NAME = "cis-audit"
 WORKER_SNAPSHOT = "cis_snapshot"
+# Checks whose evidence is gathered at the same time, per --aws-max-workers: a check's thread
+# mostly waits (for AWS, or for a collector another check started), so every check of the
+# benchmark starts at once and the run's depth is its longest chain of dependent reads.
+# The reader alone bounds the requests in flight (--aws-max-workers).
+CHECKS_AT_ONCE_PER_WORKER = 4
 # How long an xdist worker waits for the controller's evidence (a live audit of a large
 # organisation takes minutes; the controller stops its workers if it fails first).
 WORKER_WAIT_S = 6 * 3600.0
@@ -155,7 +160,7 @@ class CisAudit:
                 return exc
 
         progress = self._progress(len(wanted))
-        with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), self.options.max_workers))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), CHECKS_AT_ONCE_PER_WORKER * self.options.max_workers))) as pool:
             pending = {pool.submit(units_of, spec): spec for spec in wanted}
             while pending:
                 done, _ = wait(pending, timeout=progress.interval if progress else None, return_when=FIRST_COMPLETED)

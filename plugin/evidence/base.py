@@ -8,6 +8,7 @@ list of units a control is parametrised over.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -59,6 +60,10 @@ class RegionUnit(Unit):
     record: Any = None
 
 
+# Resources of one kind a collector reads at the same time (AccountAws.each).
+EACH_WORKERS = 8
+
+
 class AccountAws:
     """What a collector sees: the cached reader bound to one account, and the run's clock."""
 
@@ -82,6 +87,16 @@ class AccountAws:
     def poll(self, service: str, operation: str, region: str = GLOBAL_REGION, retry_on: Iterable[str] = (), **params) -> Any:
         self.operations.append((service, operation))
         return self._reader.poll(self.account, region, service, operation, params, retry_on=tuple(retry_on))
+
+    def each(self, fn: Callable[[Any], Any], items: Iterable[Any], max_workers: int = EACH_WORKERS) -> list:
+        """``fn(item)`` for every item, the items read at the same time (a bucket's reads do not
+        wait for the previous bucket's); results in the items' order. The reader still bounds
+        the requests in flight for the whole run."""
+        items = list(items)
+        if len(items) < 2:
+            return [fn(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
+            return list(pool.map(fn, items))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def buckets(aws) -> list[Bucket]:
         absent=("NoSuchPublicAccessBlockConfiguration",),
     )
     account_flags = (account_block.value or {}).get("PublicAccessBlockConfiguration")
-    return [_bucket(aws, raw["Name"], account_flags, account_block) for raw in listed]
+    return aws.each(lambda raw: _bucket(aws, raw["Name"], account_flags, account_block), listed)
 
 
 def _bucket(aws, name: str, account_flags, account_block) -> Bucket:
