@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from plugin.report import html, view
-from tests.report.test_renderers import A, B, BLOCK, MARKUP, finding, sample_state
+from tests.report.test_renderers import A, B, BLOCK, MARKUP, embedded_units, finding, sample_state
 
 
 def with_evidence(found: dict, *items: dict) -> dict:
@@ -28,16 +28,25 @@ def test_failing_resources_show_their_evidence_escaped_and_passes_show_none():
         ("s3:GetBucketPublicAccessBlock", [("BlockPublicAcls", "false"), ("BlockPublicPolicy", "true")]),
         ("s3:GetBucketPolicy", [(f"Sid {MARKUP}", json.dumps({"Note": MARKUP, "Principal": "*"}))]),
     ]
-    page = html.fragment(view.build(state))
+    page = html.fragment(view.build(state), state)
     assert MARKUP not in page and "<img" not in page
-    assert page.count('<details class="cis-evidence">') == 1  # the failing bucket only
-    assert "PASS-ONLY" not in page  # a pass carries evidence in the JSON, not in the page
-    assert "<code class=\"cis-evidence__source\">s3:GetBucketPublicAccessBlock</code>" in page
-    assert "<dt>BlockPublicAcls</dt><dd><code>false</code></dd>" in page
-    assert ("<dt>Sid &lt;img src=x onerror=alert(1)&gt;</dt><dd><code>{&#34;Note&#34;: "
-            "&#34;&lt;img src=x onerror=alert(1)&gt;&#34;, &#34;Principal&#34;: &#34;*&#34;}</code></dd>") in page
+    # The failing resources' rows are rendered by the page's script from the units embedded once
+    # as JSON (as text: see the demo report's browser test); the evidence travels with them.
+    embedded = embedded_units(page)
+    units = embedded["units"]
+    shown = [unit[9] for unit in units if unit[3] == "arn:aws:s3:::app-logs"]
+    assert shown == [[
+        ["s3:GetBucketPublicAccessBlock", [["BlockPublicAcls", "false"], ["BlockPublicPolicy", "true"]]],
+        ["s3:GetBucketPolicy", [[f"Sid {MARKUP}", json.dumps({"Note": MARKUP, "Principal": "*"})]]],
+    ]]
+    assert "PASS-ONLY" not in page  # a pass carries evidence in the findings file, not in the page
+    assert all(unit[9] == [] for unit in units if embedded["statuses"][unit[4]] != "FAIL")
 
 
 def test_a_failure_without_evidence_says_so():
-    page = html.fragment(view.build(sample_state()))
-    assert '<span class="cis-evidence--none">none recorded</span>' in page
+    state = sample_state()
+    page = html.fragment(view.build(state), state)
+    embedded = embedded_units(page)
+    failing = [unit for unit in embedded["units"] if embedded["statuses"][unit[4]] == "FAIL"]
+    assert failing and all(unit[9] == [] for unit in failing)
+    assert '"none recorded"' in page  # what the page's script shows for them

@@ -51,7 +51,7 @@ def test_every_renderer_shows_the_state_scores():
     for account, score in scores["accounts"].items():
         assert any(re.match(rf"{account}\s+\d+\s+\d+\s+\d+\s+{re.escape(text(score))}$", line) for line in lines)
 
-    page = html.fragment(view.build(state))
+    page = html.fragment(view.build(state), state)
     assert re.search(r'data-score="overall">([^<]+)<', page).group(1) == "75.0"
     assert re.findall(r'data-score="section">([^<]+)<', page) == [text(s) for s in scores["sections"].values()]
     assert re.findall(r'data-score="control">([^<]+)<', page) == [text(s) for s in scores["controls"].values()]
