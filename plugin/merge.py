@@ -111,7 +111,7 @@ def write_html(state: SummaryState, path: Path, command: str) -> bool:
     built = view.build(state, command)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html_text.escape(built.title)}</title></head>\n<body>\n{html.fragment(built)}\n</body></html>\n"
+        f"<title>{html_text.escape(built.title)}</title></head>\n<body>\n{html.fragment(built, state)}\n</body></html>\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
