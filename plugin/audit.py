@@ -281,6 +281,8 @@ class CisAudit:
 
     # -- reports ------------------------------------------------------------
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
+        if self._worker_snapshot:  # the controller's hand-over to xdist workers, gathered or not
+            shutil.rmtree(self._worker_snapshot.parent, ignore_errors=True)
         if not is_controller(self.config) or self.inventory is None:
             return
         self.state.aws_calls = self.reader.call_stats()  # calls made while the controls ran count too
@@ -288,8 +290,6 @@ class CisAudit:
         findings_json.write(self.state, self.options.json_path)
         if self.options.snapshot_out:
             self._write_snapshot(self.options.snapshot_out)
-        if self._worker_snapshot:
-            shutil.rmtree(self._worker_snapshot.parent, ignore_errors=True)
 
 
 def check_declaration(spec, function_name: str) -> None:
