@@ -99,8 +99,11 @@ def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool 
         floor_file = floor_file or write_floor(ours[0].units, out)
         floors.append(floor_in_fresh_process(f"floor-{n}", floor_file, ours[0].units, out))
         ratio = ours[-1].wall / floors[-1].wall
-        rows += [{**ours[-1].row(), "vs_floor": round(ratio, 2)}, floors[-1].row()]
-        print(f"round {n}: ours {ours[-1].wall:.1f} s, floor {floors[-1].wall:.1f} s, ratio {ratio:.2f}")
+        cpu_ratio = ours[-1].cpu_s / floors[-1].cpu_s if ours[-1].cpu_s and floors[-1].cpu_s else None
+        rows += [{**ours[-1].row(), "vs_floor": round(ratio, 2), "cpu_vs_floor": round(cpu_ratio, 2) if cpu_ratio else None},
+                 floors[-1].row()]
+        print(f"round {n}: ours {ours[-1].wall:.1f} s ({ours[-1].cpu_s:.1f} s CPU), floor {floors[-1].wall:.1f} s "
+              f"({floors[-1].cpu_s:.1f} s CPU), ratio {ratio:.2f} (CPU {cpu_ratio:.2f})")
     for variant in variants:
         extra = VARIANTS[variant]
         measured = measured_in_fresh_process(f"org-replay-{variant}", [*args, *extra], cli_env(None), out)

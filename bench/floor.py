@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .measure import Measured, _peak_rss_mib
+from .measure import Measured, _children_cpu_s, _peak_rss_mib
 
 FLOOR_TEST = '''import pytest
 
@@ -48,7 +48,7 @@ def run_floor(label: str, test_file: Path, out: Path) -> Measured:
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - started
     (out / f"{label}.log").write_bytes(done.stdout)
-    return Measured(label, wall, _peak_rss_mib(), done.returncode)
+    return Measured(label, wall, _peak_rss_mib(), done.returncode, cpu_s=_children_cpu_s())
 
 
 def floor_in_fresh_process(label: str, test_file: Path, units: int, out: Path) -> Measured:
@@ -59,7 +59,7 @@ def floor_in_fresh_process(label: str, test_file: Path, units: int, out: Path) -
     done = subprocess.run([sys.executable, "-m", "bench.floor"], input=request, capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1], check=True)
     row = json.loads(done.stdout.strip().splitlines()[-1])
-    return Measured(label, row["wall"], row["peak_rss_mib"], row["returncode"], tests=units)
+    return Measured(label, row["wall"], row["peak_rss_mib"], row["returncode"], tests=units, cpu_s=row.get("cpu_s"))
 
 
 if __name__ == "__main__":  # one measurement in a fresh process (see measure.measured_in_fresh_process)
@@ -67,4 +67,5 @@ if __name__ == "__main__":  # one measurement in a fresh process (see measure.me
 
     request = json.loads(sys.stdin.read())
     result = run_floor(request["label"], Path(request["test_file"]), Path(request["out"]))
-    print(json.dumps({"wall": result.wall, "peak_rss_mib": result.peak_rss_mib, "returncode": result.returncode}))
+    print(json.dumps({"wall": result.wall, "peak_rss_mib": result.peak_rss_mib, "returncode": result.returncode,
+                      "cpu_s": result.cpu_s}))

@@ -23,7 +23,8 @@ class Measured:
     peak_rss_mib: float  # the largest single process of the run (controller or a worker)
     returncode: int
     findings: dict = field(repr=False, default_factory=dict)
-    tests: int | None = None  # runs without a findings file (the floor): how many tests ran
+    tests: int | None = None
+    cpu_s: float | None = None  # user + system CPU time of the run's processes: steadier than wall on a shared machine  # runs without a findings file (the floor): how many tests ran
 
     @property
     def units(self) -> int:
@@ -39,6 +40,7 @@ class Measured:
         return {
             "run": self.label,
             "wall_s": round(self.wall, 2),
+            "cpu_s": round(self.cpu_s, 2) if self.cpu_s is not None else None,
             "peak_rss_mib": round(self.peak_rss_mib, 1),
             "units": self.units,
             "aws_calls": calls.get("calls"),
@@ -78,13 +80,20 @@ def run_suite(label: str, args: list[str], env: dict[str, str], out: Path) -> Me
     # of every child so far, so each measurement runs in a fresh helper (see below).
     (out / f"{label}.log").write_bytes(output)
     data = json.loads(findings.read_text()) if findings.exists() else {}
-    return Measured(label, wall, _peak_rss_mib(), child.returncode, data)
+    return Measured(label, wall, _peak_rss_mib(), child.returncode, data, cpu_s=_children_cpu_s())
 
 
 def _peak_rss_mib() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _children_cpu_s() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measured_in_fresh_process(label: str, args: list[str], env: dict[str, str], out: Path) -> Measured:
@@ -94,7 +103,7 @@ def measured_in_fresh_process(label: str, args: list[str], env: dict[str, str], 
                           cwd=REPO, check=True)
     row = json.loads(done.stdout.strip().splitlines()[-1])
     findings = json.loads((out / f"{label}.findings.json").read_text()) if (out / f"{label}.findings.json").exists() else {}
-    return Measured(label, row["wall"], row["peak_rss_mib"], row["returncode"], findings)
+    return Measured(label, row["wall"], row["peak_rss_mib"], row["returncode"], findings, cpu_s=row.get("cpu_s"))
 
 
 # -- a moto server subprocess on 127.0.0.1 ------------------------------------------
@@ -135,4 +144,5 @@ class MotoServer:
 if __name__ == "__main__":
     request = json.loads(sys.stdin.read())
     result = run_suite(request["label"], request["args"], request["env"], Path(request["out"]))
-    print(json.dumps({"wall": result.wall, "peak_rss_mib": result.peak_rss_mib, "returncode": result.returncode}))
+    print(json.dumps({"wall": result.wall, "peak_rss_mib": result.peak_rss_mib, "returncode": result.returncode,
+                      "cpu_s": result.cpu_s}))
