@@ -32,6 +32,10 @@ NAME = "cis-runner"
 # (both still run once at the end of the session).
 UNUSED_BY_CONTROLS = ("capturemanager", "logging-plugin", "unraisableexception", "threadexception")
 PHASES = ("setup", "call", "teardown")
+# The cycle collector's thresholds while tests run (Python's default: 700, 10, 10). Measured
+# on a 23,693-unit replay: 7.2 s of collection in 5,717 runs by default, 2.5 s in 85 with these,
+# peak memory unchanged.
+RUN_GC_THRESHOLDS = (50_000, 20, 100)
 
 
 class ControlRunner:
@@ -42,17 +46,24 @@ class ControlRunner:
         self._reraise: tuple[type[BaseException], ...] = (pytest.exit.Exception,)
         if not config.getoption("usepdb", False):
             self._reraise += (KeyboardInterrupt,)
-        config.add_cleanup(gc.unfreeze)  # see pytest_unconfigure
+        self._gc_thresholds = gc.get_threshold()
+        config.add_cleanup(self._restore_gc)  # see pytest_collection_finish
 
     # -- the garbage collector ----------------------------------------------------------
     # An audit keeps tens of thousands of long-lived objects (items, units, reports) that
-    # Python's cycle collector would otherwise traverse again and again, and pytest ends
-    # every session with five full collections (looking for unraisable exceptions): seconds
-    # at organisation scale. What exists when collection ends, and again when the session
-    # ends, is moved out of the collector's way (gc.freeze); it is handed back
-    # (gc.unfreeze) by a cleanup registered before pytest's, so it runs after them.
+    # Python's cycle collector would otherwise traverse again and again (a third of a
+    # replay's CPU at organisation scale), and pytest ends every session with five full
+    # collections (looking for unraisable exceptions). What exists when collection ends, and
+    # again when the session ends, is moved out of the collector's way (gc.freeze), and the
+    # collector runs less often while tests run (RUN_GC_THRESHOLDS); both are undone by a
+    # cleanup registered before pytest's, so it runs after them.
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         gc.freeze()
+        gc.set_threshold(*RUN_GC_THRESHOLDS)
+
+    def _restore_gc(self) -> None:
+        gc.set_threshold(*self._gc_thresholds)
+        gc.unfreeze()
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         gc.freeze()
