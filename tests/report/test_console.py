@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -38,9 +39,15 @@ def test_the_log_ends_with_the_compliance_summary_and_groups_failures_per_contro
     assert f"the root user of account {A} has an access key" in run.output and "Traceback" not in run.output
 
 
-def test_dash_rf_lists_every_failing_test(audit, moto):
+def test_dash_rf_lists_every_failing_test_and_junit_keeps_the_verdict(audit, moto, tmp_path):
     seed(moto)
-    run = audit(*CONTROLS, accounts=[A, B], args=["-rf"])
+    junit = tmp_path / "junit.xml"
+    run = audit(*CONTROLS, accounts=[A, B], args=["-rf", "--junitxml", str(junit)])
+    # The one-line verdict is the failure's message in junitxml too (ControlItem.repr_failure).
+    failures = {case.get("name"): case.find("failure").get("message")
+                for case in ET.parse(junit).getroot().iter("testcase") if case.find("failure") is not None}
+    assert failures["test_1_5_root_mfa_enabled[111111111111-global-account]"] == (
+        f"AssertionError: the root user of account {A} has no MFA")
     failed = [line for line in lines_of(run.output) if line.startswith("FAILED ") and "cis_checks/test_" in line]
     assert len(failed) == sum(f.status == "FAIL" for f in run.findings) == 3
     assert any("test_1_5_root_mfa_enabled[111111111111-global-account]" in line for line in failed)
