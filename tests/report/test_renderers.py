@@ -1,10 +1,9 @@
 """The renderers on a summary state built by hand: no AWS, no pytest run (milliseconds)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-
-import datetime as dt
 from dataclasses import dataclass
 
 from plugin.evidence.base import Unit
