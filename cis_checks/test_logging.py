@@ -7,7 +7,7 @@ import datetime as dt
 
 from plugin.controls import changed, control, evidence
 from plugin.evidence import awsconfig, cloudtrail, flowlogs, kms
-from plugin.rules import s3_policy
+from plugin.rules import resource_policy, s3_policy
 from plugin.rules.trail_selectors import READ, WRITE
 
 CLOUDWATCH_DELIVERY_MAX_AGE = dt.timedelta(days=1)
@@ -39,13 +39,13 @@ def test_3_3_trail_bucket_not_public(log_bucket):
         "until checked in its owner's account"
     )
     grants = s3_policy.public_grants(log_bucket.bucket.acl)
-    statements = s3_policy.public_statements(log_bucket.bucket.policy)
+    statements = resource_policy.public_statements(log_bucket.bucket.policy)
     evidence("s3:GetBucketAcl", public_grantees=grants)
-    evidence("s3:GetBucketPolicy", public_statements=statements)
+    evidence("s3:GetBucketPolicy", public_statements=[s.describe() for s in statements])
     assert not grants and not statements, (
         f"CloudTrail log bucket {log_bucket.name} is public: "
         f"ACL grants to {', '.join(grants) or 'none'}; policy statements open to everyone: "
-        f"{', '.join(statements) or 'none'}"
+        f"{', '.join(s.describe() for s in statements) or 'none'}"
     )
 
 

@@ -1,4 +1,4 @@
-"""Rules over S3 bucket policies and ACLs (2.1.1 and 3.3).
+"""Rules over S3 bucket policies and ACLs (2.1.1, and the ACL half of 3.3).
 
 Policy documents come in many equivalent spellings (a string or a list, ``"*"`` or
 ``{"AWS": "*"}``, ``"false"`` or ``false``); these helpers normalise them before deciding.
@@ -6,51 +6,18 @@ Policy documents come in many equivalent spellings (a string or a list, ``"*"`` 
 from __future__ import annotations
 
 import fnmatch
-import json
 from typing import Any, Iterable
+
+from . import resource_policy
 
 PUBLIC_GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
 }
 
-# Condition keys that narrow an Allow to known callers or networks: a statement to "*"
-# guarded by one of these is not open to the world.
-RESTRICTING_KEYS = frozenset(
-    key.lower()
-    for key in (
-        "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths",
-        "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
-        "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:userid", "aws:username",
-        "aws:ResourceAccount", "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
-    )
-)
-
-
-def as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def parse(policy: str | dict | None) -> dict:
-    """The policy document as a dict ({} for no policy)."""
-    if not policy:
-        return {}
-    return json.loads(policy) if isinstance(policy, str) else dict(policy)
-
-
-def statements(policy: str | dict | None) -> list[dict]:
-    return [s for s in as_list(parse(policy).get("Statement")) if isinstance(s, dict)]
-
-
-def is_everyone(principal: Any) -> bool:
-    """``"*"``, ``{"AWS": "*"}`` or ``{"AWS": [..., "*"]}``: anybody at all."""
-    if principal == "*":
-        return True
-    if isinstance(principal, dict):
-        return "*" in as_list(principal.get("AWS"))
-    return False
+# One reading of policy documents for every rule (resource_policy.py judges "public").
+as_list, parse, statements = resource_policy.as_list, resource_policy.parse, resource_policy.statements
+is_everyone = resource_policy.everyone
 
 
 def _lower_keys(mapping: dict) -> dict:
@@ -124,27 +91,7 @@ def denies_insecure_transport(policy: str | dict | None, bucket: str) -> bool:
     return https_denial(policy, bucket) == SECURE_TRANSPORT
 
 
-# -- 3.3 --------------------------------------------------------------------------
-def _condition_keys(condition: Any) -> set[str]:
-    keys: set[str] = set()
-    for tests in (condition or {}).values() if isinstance(condition, dict) else ():
-        if isinstance(tests, dict):
-            keys.update(str(k).lower() for k in tests)
-    return keys
-
-
-def public_statements(policy: str | dict | None) -> list[str]:
-    """Sids (or positions) of Allow statements open to everybody with no restricting condition."""
-    found = []
-    for position, statement in enumerate(statements(policy), start=1):
-        if str(statement.get("Effect", "")).lower() != "allow" or not is_everyone(statement.get("Principal")):
-            continue
-        if _condition_keys(statement.get("Condition")) & RESTRICTING_KEYS:
-            continue
-        found.append(str(statement.get("Sid") or f"#{position}"))
-    return found
-
-
+# -- 3.3 (the policy side is resource_policy.public_statements) ---------------------
 def public_grants(acl: dict | None) -> list[str]:
     """The public groups (AllUsers, AuthenticatedUsers) an ACL grants anything to, sorted."""
     groups = set()

@@ -87,6 +87,16 @@ def test_3_3_3_6_trail_buckets_both_sides(audit, moto):
     }]}))
     trail(moto, A, "first", "a-logs")
     trail(moto, A, "second", "a-logs")
+    # A's other log buckets: open to "*" from one /8 (AWS's broadest limit: not public), and
+    # from 0.0.0.0/1 (broader: public).
+    for name, cidr in (("a-office", "44.0.0.0/8"), ("a-wide", "0.0.0.0/1")):
+        create_bucket(moto, A, "us-east-1", name)
+        moto.client("s3", A).put_bucket_policy(Bucket=name, Policy=json.dumps({"Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+            "Condition": {"IpAddress": {"aws:SourceIp": cidr}},
+        }]}))
+        trail(moto, A, name, name)
     # B: readable by any AWS user (ACL) and by anyone over TLS (policy), no access logging.
     create_bucket(moto, B, "us-east-1", "b-logs")
     s3 = moto.client("s3", B)
@@ -106,13 +116,20 @@ def test_3_3_3_6_trail_buckets_both_sides(audit, moto):
 
     assert run.statuses("3.3") == {
         f"{A}-us-east-1-bucket/a-logs": "PASS",
+        f"{A}-us-east-1-bucket/a-office": "PASS",
+        f"{A}-us-east-1-bucket/a-wide": "FAIL",
         f"{B}-us-east-1-bucket/b-logs": "FAIL",
         f"{C}-global-bucket/a-logs": "FAIL",
     }
     assert outcome(run, "3.3", account=B) == (
         "FAIL",
         "CloudTrail log bucket b-logs is public: ACL grants to AuthenticatedUsers; "
-        "policy statements open to everyone: Everyone",
+        'policy statements open to everyone: Everyone (s3:GetObject; Principal {"AWS": "*"} and no condition limits it)',
+    )
+    assert outcome(run, "3.3", label="bucket/a-wide") == (
+        "FAIL",
+        "CloudTrail log bucket a-wide is public: ACL grants to none; policy statements open to everyone: "
+        '#1 (s3:GetObject, s3:ListBucket; Principal "*" and aws:SourceIp 0.0.0.0/1 is broader than /8)',
     )
     assert outcome(run, "3.3", account=C) == (
         "FAIL",
@@ -122,6 +139,8 @@ def test_3_3_3_6_trail_buckets_both_sides(audit, moto):
     assert run.statuses("3.6") == {
         f"{A}-us-east-1-trail/first": "PASS",
         f"{A}-us-east-1-trail/second": "PASS",
+        f"{A}-us-east-1-trail/a-office": "FAIL",
+        f"{A}-us-east-1-trail/a-wide": "FAIL",
         f"{B}-us-east-1-trail/leaky": "FAIL",
         f"{C}-us-east-1-trail/central": "FAIL",
     }

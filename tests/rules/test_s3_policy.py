@@ -70,20 +70,6 @@ def test_policy_text_is_parsed():
     assert s3_policy.denies_insecure_transport(json.dumps(deny()), BUCKET) is True
 
 
-def test_public_statements_need_everyone_and_no_restricting_condition():
-    policy = {"Statement": [
-        {"Sid": "World", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
-        {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:GetObject",
-         "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
-        {"Sid": "Org", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-         "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-123"}}},
-        {"Sid": "Trail", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject"},
-        {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "s3:*"},
-    ]}
-    assert s3_policy.public_statements(policy) == ["World", "#2"]
-    assert s3_policy.public_statements(None) == []
-
-
 def test_public_grants_name_the_groups():
     acl = {"Grants": [
         {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}, "Permission": "READ"},
