@@ -1,6 +1,7 @@
 """Fixtures for our own tests: an in-process moto estate and the audit that reads it."""
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -53,3 +54,11 @@ def audit(pytester, moto):
         return run_audit(pytester, *controls, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The run's clock fixed at a whole second, so an age seeded at a threshold is exact."""
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    monkeypatch.setattr("plugin.evidence.estate.run_clock", lambda: now)
+    return now

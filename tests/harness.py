@@ -42,6 +42,7 @@ class AuditRun:
         self.result = result
         self.document = json.loads(findings_path.read_text()) if findings_path.exists() else None
         self.findings = [Finding(**f) for f in (self.document or {}).get("findings", [])]
+        assert_one_finding_per_resource((self.document or {}).get("findings", []))
 
     @property
     def output(self) -> str:
@@ -60,9 +61,30 @@ class AuditRun:
         assert len(found) == 1, f"expected one {control} finding for {where}, got {found}\n{self.output}"
         return found[0]
 
+    def fixes(self, control: str) -> dict[str, str]:
+        """test id -> the per-resource fix command the report carries, for a control's failures."""
+        found = {}
+        for report in self.result.reprec.getreports("pytest_runtest_logreport"):
+            props = dict(report.user_properties)
+            if props.get("cis_control") == control and "cis_fix" in props:
+                found[report.nodeid.split("[", 1)[1].rstrip("]")] = props["cis_fix"]
+        return found
+
     def statuses(self, control: str) -> dict[str, str]:
         """test id -> status, for a control."""
         return {f.test_id.split("[", 1)[1].rstrip("]"): f.status for f in self.of(control)}
+
+
+def assert_one_finding_per_resource(findings: list[dict]) -> None:
+    """A finding names exactly one thing: (control, account, region, resource) is unique in a run."""
+    seen: dict[tuple, str] = {}
+    clashes = []
+    for finding in findings:
+        key = (finding["control"], finding["account"], finding["region"], finding["resource"])
+        if key in seen:
+            clashes.append(f"{key}: {seen[key]} and {finding['test_id']}")
+        seen.setdefault(key, finding["test_id"])
+    assert not clashes, "findings that do not name one thing:\n" + "\n".join(clashes)
 
 
 def control_filter(controls: Iterable[str]) -> str:

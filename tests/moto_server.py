@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.harness import CHECKS_DIR, REPO, ROLE
+from tests.harness import CHECKS_DIR, REPO, ROLE, assert_one_finding_per_resource
 
 
 def free_port() -> int:
@@ -84,7 +84,9 @@ def run_cli(args: list[str], env: dict[str, str], out_dir: Path, timeout: int = 
         "--cis-json", str(findings), *args,
     ]
     done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
-    return CliRun(done.returncode, done.stdout, done.stderr, json.loads(findings.read_text()) if findings.exists() else None)
+    document = json.loads(findings.read_text()) if findings.exists() else None
+    assert_one_finding_per_resource((document or {}).get("findings", []))
+    return CliRun(done.returncode, done.stdout, done.stderr, document)
 
 
 def audit_args(accounts: list[str], regions: list[str]) -> list[str]:

@@ -33,14 +33,24 @@ class Refuse:
         if account != self.account:
             return
         for service, operation in self.operations:
+            session.events.register(f"before-parameter-build.{service}.{operation}", _keep_params)
             session.events.register_last(f"before-call.{service}.{operation}", self._refuse(service))
 
     def _refuse(self, service: str):
         def refuse(model, context, **_):
-            if self.only_if is not None and not self.only_if(context.get("input_params", {})):
+            if self.only_if is not None and not self.only_if(context.get(PARAMS, {})):
                 return None
             message = self.message or f"not authorized to perform {iam_action(service, model.name)}"
             error = {"Code": self.code, "Message": message}
             raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}, model.name)
 
         return refuse
+
+
+PARAMS = "cis_refusal_params"
+
+
+def _keep_params(params, context, **_):
+    """The call's own parameters, kept for ``only_if`` (botocore gives before-call only the
+    serialised request; S3 alone also keeps them in the context)."""
+    context[PARAMS] = dict(params)

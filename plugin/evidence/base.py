@@ -27,7 +27,7 @@ class Unit:
 
     account: str
     region: str
-    resource: str  # ARN where AWS has one, else the account id
+    resource: str  # ARN where AWS has one, else the resource's own id (access key), else the account id
     label: str = ""  # readable part of the test id: "user/alice", "bucket/app-logs"
     errors: Mapping[str, AwsCallError] = field(default_factory=dict, compare=False, repr=False)
 

@@ -51,6 +51,11 @@ def unavailable_error(account: AccountInfo) -> AwsCallError:
     return AwsCallError(account.id, GLOBAL_REGION, "sts", "AssumeRole", "AccountUnavailable", account.error or "")
 
 
+def run_clock() -> dt.datetime:
+    """Now, to the second: the instant every age of the run is measured from."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
 def discover_estate(
     accounts: list[str],
     requested_regions: list[str] | None,
@@ -58,7 +63,7 @@ def discover_estate(
     reader: AwsReader,
     max_workers: int,
 ) -> Estate:
-    started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    started = run_clock()
 
     def one(account: str) -> AccountInfo:
         try:

@@ -17,7 +17,7 @@ from typing import Any
 from ..aws.errors import AwsCallError
 from ..aws.reader import Read
 from ..aws.sessions import GLOBAL_REGION
-from ..rules import iam_policy
+from ..rules import ages, iam_policy
 from .base import Unevaluable, Unit, collector, errors_of
 
 ROOT_ROW = "<root_account>"
@@ -65,6 +65,16 @@ class AccessKeySlot:
     last_used: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class UserKey:
+    """One access key of a user: its id (iam:ListAccessKeys) and its use (credential report)."""
+
+    id: str
+    active: bool
+    created: dt.datetime | None  # the report's "last rotated": a key is never changed in place
+    last_used: dt.datetime | None
+
+
 @dataclass(frozen=True, kw_only=True)
 class IamUser(Unit):
     checked_at: dt.datetime  # the run's clock: ages are measured from it
@@ -79,20 +89,46 @@ class IamUser(Unit):
     password_last_used: dt.datetime | None = None
     password_last_changed: dt.datetime | None = None
     mfa_active: bool = False
-    access_keys: tuple[AccessKeySlot, ...] = ()
+    # Every access key, with its id ("access_keys" in errors when they could not be listed).
+    access_keys: tuple[UserKey, ...] = ()
 
     @property
-    def active_keys(self) -> tuple[AccessKeySlot, ...]:
+    def active_keys(self) -> tuple[UserKey, ...]:
         return tuple(k for k in self.access_keys if k.active)
+
+    # -- what the fix templates of 1.11-1.13 name (tuples: one command per key) ----------
+    @property
+    def setup_key_ids(self) -> tuple[str, ...]:
+        """1.11: active keys never used, on a user with a console password."""
+        return tuple(k.id for k in self.active_keys if k.last_used is None) if self.password_enabled else ()
+
+    @property
+    def stale_key_ids(self) -> tuple[str, ...]:
+        """1.12: active keys unused for 45 days or more."""
+        return tuple(c.key_id for c in stale_credentials(self) if c.key_id)
+
+    @property
+    def stale_password(self) -> tuple[str, ...]:
+        """1.12: the user's name when its console password is unused for 45 days or more."""
+        return (self.name,) if any(c.key_id is None for c in stale_credentials(self)) else ()
+
+    @property
+    def extra_active_key_ids(self) -> tuple[str, ...]:
+        """1.13: every active key but the most recently used (or, never used, created) one."""
+        ranked = sorted(self.active_keys, key=lambda k: (k.last_used or k.created or _EPOCH, k.id))
+        return tuple(k.id for k in ranked[:-1])
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True, kw_only=True)
 class AccessKey(Unit):
-    """An active access key, known by its user and credential-report slot."""
+    """An active access key (1.14): ``resource`` is its id, AWS gives access keys no ARN."""
 
     checked_at: dt.datetime  # the run's clock: ages are measured from it
     user_name: str
-    number: int
+    key_id: str
     last_rotated: dt.datetime | None
     last_used: dt.datetime | None
 
@@ -145,6 +181,40 @@ def _key_slots(row: dict[str, str]) -> tuple[AccessKeySlot, ...]:
             last_used=parse_report_date(row.get(f"access_key_{n}_last_used_date")),
         )
         for n in (1, 2)
+    )
+
+
+def _has_keys(row: dict[str, str]) -> bool:
+    """The report shows an access key (active or not) for this user."""
+    return any(slot.active or slot.last_rotated is not None for slot in _key_slots(row))
+
+
+def _second(when: dt.datetime | None) -> dt.datetime | None:
+    return when.replace(microsecond=0) if when is not None else None
+
+
+def user_keys(listed: list[dict], row: dict[str, str]) -> tuple[UserKey, ...]:
+    """The user's keys (iam:ListAccessKeys), each with its use from the report's key slots.
+
+    The report names keys only by slot; a slot belongs to the key created when the slot
+    was last rotated. Slots left over (a report older than a key) go to the remaining
+    keys in creation order; a key with no slot has no recorded use.
+    """
+    keys = sorted(listed, key=lambda k: (_second(k.get("CreateDate")) or _EPOCH, k["AccessKeyId"]))
+    slots = [slot for slot in _key_slots(row) if slot.last_rotated is not None]
+    used: dict[str, dt.datetime | None] = {}
+    for slot in list(slots):
+        match = next((k for k in keys if k["AccessKeyId"] not in used
+                      and _second(k.get("CreateDate")) == _second(slot.last_rotated)), None)
+        if match is not None:
+            used[match["AccessKeyId"]] = slot.last_used
+            slots.remove(slot)
+    for key, slot in zip([k for k in keys if k["AccessKeyId"] not in used], slots):
+        used[key["AccessKeyId"]] = slot.last_used
+    return tuple(
+        UserKey(id=k["AccessKeyId"], active=k.get("Status") == "Active", created=k.get("CreateDate"),
+                last_used=used.get(k["AccessKeyId"]))
+        for k in keys
     )
 
 
@@ -234,6 +304,11 @@ def users(aws) -> list[IamUser]:
                 f"the credential report has no row for IAM user {name} yet",
             )}
         row = row or {}
+        keys: tuple[UserKey, ...] = ()
+        if _has_keys(row):
+            listed = aws.read("iam", "ListAccessKeys", UserName=name)
+            keys = user_keys((listed.value or {}).get("AccessKeyMetadata", []), row)
+            errors = {**errors, **errors_of(access_keys=listed)}
         found.append(
             IamUser(
                 account=aws.account,
@@ -251,7 +326,7 @@ def users(aws) -> list[IamUser]:
                 password_last_used=parse_report_date(row.get("password_last_used")),
                 password_last_changed=parse_report_date(row.get("password_last_changed")),
                 mfa_active=row.get("mfa_active") == "true",
-                access_keys=_key_slots(row) if row else (),
+                access_keys=keys,
                 errors=errors,
             )
         )
@@ -316,27 +391,32 @@ def server_certificates(aws) -> list[ServerCertificate]:
 
 
 # -- rules over the evidence ---------------------------------------------------------
-def stale_credentials(user: IamUser, days: int) -> list[str]:
-    """The user's enabled credentials unused for more than ``days`` days, described.
+@dataclass(frozen=True)
+class StaleCredential:
+    """A credential of a user unused for too long (1.12)."""
 
-    A credential used at some point is judged by its last use; one never used, by
-    when it was created or last rotated (a key issued and left idle is unused too).
+    key_id: str | None  # None: the console password
+    description: str
+
+
+def stale_credentials(user: IamUser, days: int = ages.UNUSED_DAYS) -> list[StaleCredential]:
+    """The user's enabled credentials unused for ``days`` days or more.
+
+    A credential used at some point is judged by its last use; one never used, by when
+    it was created or last rotated (a key issued and left idle is unused too).
     """
-    found = []
     candidates = []
     if user.password_enabled:
-        candidates.append(("console password", user.password_last_used, user.password_last_changed or user.created))
+        candidates.append((None, "console password", user.password_last_used, user.password_last_changed or user.created))
     for key in user.active_keys:
-        candidates.append((f"access key {key.number}", key.last_used, key.last_rotated))
-    for what, last_used, issued in candidates:
+        candidates.append((key.id, f"access key {key.id}", key.last_used, key.created))
+    found = []
+    for key_id, what, last_used, issued in candidates:
         if last_used is not None:
-            age = (user.checked_at - last_used).days
-            if age > days:
-                found.append(f"{what} last used {age} days ago")
-        elif issued is not None:
-            age = (user.checked_at - issued).days
-            if age > days:
-                found.append(f"{what} never used, issued {age} days ago")
+            if ages.unused_too_long(last_used, user.checked_at, days):
+                found.append(StaleCredential(key_id, f"{what} last used {ages.in_words(user.checked_at - last_used)} ago"))
+        elif issued is not None and ages.unused_too_long(issued, user.checked_at, days):
+            found.append(StaleCredential(key_id, f"{what} never used, issued {ages.in_words(user.checked_at - issued)} ago"))
     return found
 
 
@@ -363,21 +443,21 @@ def active_access_keys(inv):
 
     def build(_, found: list[IamUser]):
         for user in found:
-            if "credentials" in user.errors:  # its keys are unknown: say so, do not drop them
-                error = user.errors["credentials"]
+            unknown = user.errors.get("credentials") or user.errors.get("access_keys")
+            if unknown is not None:  # its keys are unknown: say so, do not drop them
                 yield Unevaluable(account=user.account, region=GLOBAL_REGION, resource=user.arn,
-                                  label=f"user/{user.name}/access_keys", error=error)
+                                  label=f"user/{user.name}/access-keys", error=unknown)
                 continue
             for key in user.active_keys:
                 yield AccessKey(
                     account=user.account,
                     region=GLOBAL_REGION,
-                    resource=user.arn,
-                    label=f"user/{user.name}/access_key_{key.number}",
+                    resource=key.id,
+                    label=f"user/{user.name}/access-key/{key.id}",
                     checked_at=user.checked_at,
                     user_name=user.name,
-                    number=key.number,
-                    last_rotated=key.last_rotated,
+                    key_id=key.id,
+                    last_rotated=key.created,
                     last_used=key.last_used,
                 )
 

@@ -240,7 +240,12 @@ class _KeepMissing(dict):
 
 
 def fill_fix(template: str | None, unit) -> str:
-    """A control's per-resource CLI fix with the unit's own fields filled in ("" when none)."""
+    """A control's per-resource CLI fix with the unit's own fields filled in ("" when none).
+
+    A template is one or more commands separated by ``"; "``. A command naming a field
+    that holds a tuple (the ids of a user's stale access keys) is written once per
+    value, and left out when the tuple is empty, so every command can be pasted as is.
+    """
     if not template:
         return ""
     # Names come from AWS and the command is meant to be pasted into a shell: quote
@@ -250,18 +255,47 @@ def fill_fix(template: str | None, unit) -> str:
     for name in _template_fields(template):
         value = getattr(unit, name, _MISSING)
         if value is not _MISSING and not callable(value):
-            fields[name] = shlex.quote(value) if isinstance(value, str) else value
-    return string.Formatter().vformat(template, (), _KeepMissing(fields))
+            fields[name] = _quoted(value)
+    commands = []
+    for command, named in _commands(template):
+        repeated = next((name for name in named if isinstance(fields.get(name), tuple)), None)
+        values = fields[repeated] if repeated else (None,)
+        for value in values:
+            filled = {**fields, repeated: value} if repeated else fields
+            commands.append(string.Formatter().vformat(command, (), _KeepMissing(filled)))
+    return COMMAND_SEPARATOR.join(commands)
 
 
+COMMAND_SEPARATOR = "; "
 _MISSING = object()
+
+
+def _quoted(value):
+    if isinstance(value, str):
+        return shlex.quote(value)
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return tuple(shlex.quote(v) for v in value)
+    return value
+
+
+def _field_name(field: str) -> str:
+    return re.split(r"[.\[]", field, maxsplit=1)[0]
+
+
+@lru_cache(maxsize=256)
+def _commands(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The template's commands, each with the unit fields it names, in order."""
+    return tuple(
+        (command, tuple(_field_name(f) for _, f, _, _ in string.Formatter().parse(command) if f))
+        for command in template.split(COMMAND_SEPARATOR)
+    )
 
 
 @lru_cache(maxsize=256)
 def _template_fields(template: str) -> frozenset[str]:
     """The unit fields a fix template names: ``{name}``, ``{name.attr}``, ``{name[0]}``."""
     return frozenset(
-        re.split(r"[.\[]", field, maxsplit=1)[0]
+        _field_name(field)
         for _, field, _, _ in string.Formatter().parse(template)
         if field and not field.startswith("_")
     )

@@ -35,6 +35,11 @@ def days_ago(days: int) -> dt.datetime:
     return NOW - dt.timedelta(days=days)
 
 
+def key_id(moto, user: str, number: int = 1, account: str = A) -> str:
+    """The id of a user's access key ``number``, in creation order (the credential report's)."""
+    return iam_state.backend(account).get_user(user).access_keys[number - 1].access_key_id
+
+
 # -- account-level controls: 1.1-1.9, 1.17, 1.22 ----------------------------------------
 def seed_accounts(moto):
     """A: careless (root key, virtual MFA, root used 10 days ago, no password policy, CloudShell granted).
@@ -163,6 +168,7 @@ def test_1_10_to_1_15_user_credentials_and_permissions(audit, moto):
     iam_b.create_login_profile(UserName="frank", Password="Whatever-It-Is-1")
     run = audit("1.10", "1.11", "1.12", "1.13", "1.14", "1.15", accounts=[A, B],
                 plugins=[Refuse(B, ("iam", "GetCredentialReport"))])
+    bob_key, carol_1, carol_2 = key_id(moto, "bob"), key_id(moto, "carol", 1), key_id(moto, "carol", 2)
 
     def outcome(control, label):
         found = [f for f in run.of(control) if f.test_id.endswith(f"[{A}-global-user/{label}]")]
@@ -176,27 +182,30 @@ def test_1_10_to_1_15_user_credentials_and_permissions(audit, moto):
 
     assert outcome("1.11", "alice") == outcome("1.11", "carol") == passed
     assert outcome("1.11", "bob") == (
-        "FAIL", "IAM user bob has a console password and an active access key 1 never used"
+        "FAIL", f"IAM user bob has a console password and an active access key {bob_key} never used"
     )
 
     assert outcome("1.12", "alice") == passed
     assert outcome("1.12", "bob") == (
         "FAIL",
-        "IAM user bob has credentials unused for more than 45 days: console password never used, "
-        "issued 100 days ago; access key 1 never used, issued 100 days ago",
+        "IAM user bob has credentials unused for 45 days or more: console password never used, "
+        f"issued 100 days ago; access key {bob_key} never used, issued 100 days ago",
     )
     assert outcome("1.12", "carol") == (
-        "FAIL", "IAM user carol has credentials unused for more than 45 days: access key 2 last used 50 days ago"
+        "FAIL", f"IAM user carol has credentials unused for 45 days or more: access key {carol_2} last used 50 days ago"
     )
 
     assert outcome("1.13", "alice") == outcome("1.13", "bob") == passed
-    assert outcome("1.13", "carol") == ("FAIL", "IAM user carol has 2 active access keys")
+    assert outcome("1.13", "carol") == ("FAIL", f"IAM user carol has 2 active access keys: {carol_2}, {carol_1}")  # oldest first
 
-    assert outcome("1.14", "alice/access_key_1") == passed
-    assert outcome("1.14", "bob/access_key_1") == (
-        "FAIL", "access key 1 of IAM user bob was last rotated 100 days ago (more than 90)"
+    alice_key = key_id(moto, "alice")
+    assert outcome("1.14", f"alice/access-key/{alice_key}") == passed
+    assert run.one("1.14", resource=bob_key).message == (
+        f"access key {bob_key} of IAM user bob was last rotated 100 days ago (more than 90 days)"
     )
-    assert outcome("1.14", "carol/access_key_1") == outcome("1.14", "carol/access_key_2") == passed
+    assert outcome("1.14", f"carol/access-key/{carol_1}") == outcome("1.14", f"carol/access-key/{carol_2}") == passed
+    # each key is its own finding, named by its id: AWS gives access keys no ARN
+    assert sorted(f.resource for f in run.of("1.14", account=A)) == sorted([alice_key, bob_key, carol_1, carol_2])
 
     assert outcome("1.15", "alice") == outcome("1.15", "carol") == passed
     assert outcome("1.15", "bob") == (
@@ -207,7 +216,7 @@ def test_1_10_to_1_15_user_credentials_and_permissions(audit, moto):
     for control in ("1.10", "1.11", "1.12", "1.13"):
         assert [(f.status, f.message) for f in run.of(control, account=B)] == [refused]
     assert [(f.status, f.message, f.test_id.split("[")[1]) for f in run.of("1.14", account=B)] == [
-        (*refused, f"{B}-global-user/frank/access_keys]")
+        (*refused, f"{B}-global-user/frank/access-keys]")
     ]
     assert [(f.status, f.message) for f in run.of("1.15", account=B)] == [("PASS", "")]  # needs no report
 
@@ -277,3 +286,134 @@ def test_1_16_1_18_1_19_1_20_policies_instances_certificates_analyzers(audit, mo
     assert outcome("1.20", A, region="eu-west-1") == (
         "FAIL", f"account {A} has no active IAM Access Analyzer in eu-west-1"
     )
+
+
+# -- thresholds at the boundary: 1.7, 1.12, 1.14, 1.19 (plugin/rules/ages.py) ------------------
+D = "444444444444"
+
+
+def test_1_7_1_12_1_14_1_19_thresholds_at_the_boundary(audit, moto, frozen_clock):
+    """Threshold - 1 day, the threshold itself, threshold + 1 day, and a few hours past it."""
+    now = frozen_clock
+
+    def ago(days, hours=0):
+        return now - dt.timedelta(days=days, hours=hours)
+
+    # 1.7 (within the last 90 days fails): 89 days, 90 days (still within), 91 days, 90 days and 3 hours
+    for account, when in ((A, ago(89)), (B, ago(90)), (C, ago(91)), (D, ago(90, 3))):
+        moto.client("iam", account)
+        iam_state.set_root(account, password_last_used=when)
+    iam = moto.client("iam", A)
+    # 1.12 (unused 45 days or more fails; used less than 45 days ago passes)
+    for user, last_used in (("k44", ago(44)), ("k45", ago(45)), ("k45h", ago(45, 3)), ("k46", ago(46))):
+        iam.create_user(UserName=user)
+        iam.create_access_key(UserName=user)
+        iam_state.set_key_dates(A, user, 1, created=ago(50), last_used=last_used)
+    for user, last_used in (("p44h", ago(44, 23)), ("p45h", ago(45, 3))):
+        iam.create_user(UserName=user)
+        iam.create_login_profile(UserName=user, Password="Long-Passphrase-2026")
+        iam_state.set_user_dates(A, user, created=ago(100), password_last_used=last_used)
+    # 1.14 (older than 90 days fails; 90 days is still rotated in time)
+    for user, created in (("r89", ago(89)), ("r90", ago(90)), ("r90h", ago(90, 3)), ("r91", ago(91))):
+        iam.create_user(UserName=user)
+        iam.create_access_key(UserName=user)
+        iam_state.set_key_dates(A, user, 1, created=created, last_used=ago(1))
+    # 1.19 (expired from its expiry instant on)
+    for name, expires in (("tomorrow", ago(-1)), ("now", now), ("yesterday", ago(1))):
+        iam.upload_server_certificate(ServerCertificateName=name, CertificateBody="-----BEGIN CERTIFICATE-----",
+                                      PrivateKey="-----BEGIN PRIVATE KEY-----")
+        iam_state.set_server_certificate_expiry(A, name, expires)
+
+    run = audit("1.7", "1.12", "1.14", "1.19", accounts=[A, B, C, D])
+
+    def found(control, **where):
+        finding = run.one(control, **where)
+        return finding.status, finding.message
+
+    root = "the root user of account {} was last used on {:%Y-%m-%d} ({} ago, within 90 days)"
+    assert found("1.7", account=A) == ("FAIL", root.format(A, ago(89), "89 days"))
+    assert found("1.7", account=B) == ("FAIL", root.format(B, ago(90), "90 days"))
+    assert found("1.7", account=C) == found("1.7", account=D) == ("PASS", "")
+
+    def user(name):
+        return f"arn:aws:iam::{A}:user/{name}"
+
+    unused = "IAM user {} has credentials unused for 45 days or more: {}"
+    assert found("1.12", resource=user("k44")) == found("1.12", resource=user("p44h")) == ("PASS", "")
+    for name, age in (("k45", "45 days"), ("k45h", "45 days and 3 hours"), ("k46", "46 days")):
+        assert found("1.12", resource=user(name)) == (
+            "FAIL", unused.format(name, f"access key {key_id(moto, name)} last used {age} ago")
+        )
+    assert found("1.12", resource=user("p45h")) == (
+        "FAIL", unused.format("p45h", "console password last used 45 days and 3 hours ago")
+    )
+
+    rotated = "access key {} of IAM user {} was last rotated {} ago (more than 90 days)"
+    assert found("1.14", resource=key_id(moto, "r89")) == found("1.14", resource=key_id(moto, "r90")) == ("PASS", "")
+    for name, age in (("r90h", "90 days and 3 hours"), ("r91", "91 days")):
+        assert found("1.14", resource=key_id(moto, name)) == ("FAIL", rotated.format(key_id(moto, name), name, age))
+
+    certificate = f"arn:aws:iam::{A}:server-certificate/"
+    assert found("1.19", resource=certificate + "tomorrow") == ("PASS", "")
+    for name, expires in (("now", now), ("yesterday", ago(1))):
+        assert found("1.19", resource=certificate + name) == (
+            "FAIL", f"the IAM server certificate {name} expired on {expires:%Y-%m-%d}"
+        )
+
+
+def test_1_11_to_1_14_name_each_key_in_messages_fixes_and_waivers(audit, moto, pytester):
+    """Key ids in every message and fix; a waiver for one key; unreadable keys are ERRORs."""
+    seed_users(moto)
+    iam = moto.client("iam", A)
+    iam.create_user(UserName="dave")  # two keys, both overdue for rotation, both unused
+    iam.create_login_profile(UserName="dave", Password="Long-Passphrase-2026")
+    for number in (1, 2):
+        iam.create_access_key(UserName="dave")
+        iam_state.set_key_dates(A, "dave", number, created=days_ago(200 - number))
+    iam_state.set_user_dates(A, "dave", created=days_ago(300), password_last_used=days_ago(3))
+    dave_1, dave_2, bob_key = key_id(moto, "dave", 1), key_id(moto, "dave", 2), key_id(moto, "bob")
+    waivers = pytester.path / "waivers.yaml"
+    waivers.write_text(
+        f'waivers:\n  - {{control: "1.14", resource: "{dave_1}", reason: "replaced this week", '
+        f'owner: "platform", expires: "2099-01-01"}}\n'
+    )
+    # B: frank has a key, but the audit may not list his keys
+    iam_b = moto.client("iam", B)
+    for name in ("frank", "grace"):
+        iam_b.create_user(UserName=name)
+        iam_b.create_login_profile(UserName=name, Password="Long-Passphrase-2026")
+    iam_b.create_access_key(UserName="frank")
+    refuse = Refuse(B, ("iam", "ListAccessKeys"), only_if=lambda params: params.get("UserName") == "frank")
+    run = audit("1.10", "1.11", "1.12", "1.13", "1.14", accounts=[A, B], plugins=[refuse],
+                args=["--cis-waivers", str(waivers)])
+
+    dave = f"{A}-global-user/dave"
+    assert run.one("1.11", resource=f"arn:aws:iam::{A}:user/dave").message == (
+        f"IAM user dave has a console password and an active access key {dave_1} and {dave_2} never used"
+    )
+    assert run.fixes("1.11")[dave] == (
+        f"aws iam delete-access-key --user-name dave --access-key-id {dave_1}; "
+        f"aws iam delete-access-key --user-name dave --access-key-id {dave_2}"
+    )
+    assert run.fixes("1.12")[f"{A}-global-user/bob"] == (
+        "aws iam delete-login-profile --user-name bob; "
+        f"aws iam update-access-key --user-name bob --access-key-id {bob_key} --status Inactive"
+    )
+    assert run.fixes("1.12")[dave] == (
+        f"aws iam update-access-key --user-name dave --access-key-id {dave_1} --status Inactive; "
+        f"aws iam update-access-key --user-name dave --access-key-id {dave_2} --status Inactive"
+    )
+    # 1.13 keeps the key used (or, never used, created) last and deactivates the other
+    assert run.fixes("1.13")[dave] == f"aws iam update-access-key --user-name dave --access-key-id {dave_1} --status Inactive"
+    assert (run.one("1.14", resource=dave_1).status, run.one("1.14", resource=dave_2).status) == ("WAIVED", "FAIL")
+    assert run.fixes("1.14") [f"{dave}/access-key/{dave_2}"] == (
+        f"aws iam update-access-key --user-name dave --access-key-id {dave_2} --status Inactive"
+    )
+
+    listing = ("ERROR", denied(B, "iam", "ListAccessKeys"))
+    for control in ("1.11", "1.12", "1.13"):
+        assert (run.one(control, account=B, resource=f"arn:aws:iam::{B}:user/frank").status,
+                run.one(control, account=B, resource=f"arn:aws:iam::{B}:user/frank").message) == listing
+        assert run.one(control, resource=f"arn:aws:iam::{B}:user/grace").status == "PASS"  # no keys: not listed
+    assert [(f.status, f.message) for f in run.of("1.14", account=B)] == [listing]
+    assert run.one("1.10", resource=f"arn:aws:iam::{B}:user/frank").status == "FAIL"  # needs no key ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.harness import CHECKS_DIR, REPO
+from tests.harness import CHECKS_DIR, REPO, assert_one_finding_per_resource
 from tests.report import exchange, outputs
 
 SCREENSHOT = REPO / "reports" / "demo-report-top.png"
@@ -35,6 +35,7 @@ def test_demo_report_top_is_saved_and_shows_markup_as_text(aws_env, pytester, of
         "AwsAccount", "AwsIamUser", "AwsIamAccessKey", "AwsIamPolicy", "AwsS3Bucket", "AwsCloudTrailTrail",
         "AwsKmsKey", "AwsEc2Vpc", "AwsEc2NetworkAcl", "AwsEc2SecurityGroup", "AwsEc2Instance", "AwsRdsDbInstance",
         "AwsEfsFileSystem"}
+    assert_one_finding_per_resource(document["findings"])
     hostile = [f for f in document["findings"] if MARKUP in f["message"]]
     assert hostile and {f["status"] for f in hostile} == {"FAIL"}
 

@@ -195,6 +195,28 @@ def test_fix_template_takes_the_unit_fields():
     )
 
 
+def test_fix_template_repeats_a_command_per_value_of_a_tuple_field():
+    @dataclass(frozen=True, kw_only=True)
+    class User(Unit):
+        name: str
+        keys: tuple[str, ...]
+        password: tuple[str, ...] = ()
+
+    template = ("aws iam delete-login-profile --user-name {password}; "
+                "aws iam update-access-key --user-name {name} --access-key-id {keys} --status Inactive")
+    both = User(account=A, region="global", resource="arn", name="bob", keys=("AKIA1", "AKIA2"), password=("bob",))
+    assert view.fill_fix(template, both) == (
+        "aws iam delete-login-profile --user-name bob; "
+        "aws iam update-access-key --user-name bob --access-key-id AKIA1 --status Inactive; "
+        "aws iam update-access-key --user-name bob --access-key-id AKIA2 --status Inactive"
+    )
+    # an empty tuple leaves its command out; values are quoted like any other field
+    odd = User(account=A, region="global", resource="arn", name="o'neil", keys=("AKIA 3",))
+    assert view.fill_fix(template, odd) == (
+        """aws iam update-access-key --user-name 'o'"'"'neil' --access-key-id 'AKIA 3' --status Inactive"""
+    )
+
+
 def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
     state = sample_state()
     waived = finding(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", f"bucket legacy {MARKUP} allows public access")

@@ -68,17 +68,38 @@ def user(**fields):
 
 
 def test_stale_credentials_judges_use_then_issue_date():
-    days = lambda n: NOW - dt.timedelta(days=n)  # noqa: E731
-    slot = iam.AccessKeySlot
-    fresh = user(password_enabled=True, password_last_used=days(45), password_last_changed=days(400),
-                 access_keys=(slot(1, True, days(300), days(3)), slot(2, False, days(300), None)))
-    assert iam.stale_credentials(fresh, 45) == []  # exactly 45 days is not "more than 45"
-    stale = user(password_enabled=True, password_last_used=None, password_last_changed=days(46),
-                 access_keys=(slot(1, True, days(10), None), slot(2, True, days(200), days(60))))
-    assert iam.stale_credentials(stale, 45) == [
-        "console password never used, issued 46 days ago",
-        "access key 2 last used 60 days ago",
+    days = lambda n, hours=0: NOW - dt.timedelta(days=n, hours=hours)  # noqa: E731
+    key = iam.UserKey
+    fresh = user(password_enabled=True, password_last_used=days(44, 23), password_last_changed=days(400),
+                 access_keys=(key("AKIA1", True, days(300), days(3)), key("AKIA2", False, days(300), None)))
+    assert iam.stale_credentials(fresh) == []  # used less than 45 days ago; an inactive key is not judged
+    stale = user(password_enabled=True, password_last_used=None, password_last_changed=days(45),
+                 access_keys=(key("AKIA3", True, days(10), None), key("AKIA4", True, days(200), days(45, 3))))
+    assert iam.stale_credentials(stale) == [
+        iam.StaleCredential(None, "console password never used, issued 45 days ago"),
+        iam.StaleCredential("AKIA4", "access key AKIA4 last used 45 days and 3 hours ago"),
     ]
+    assert (stale.stale_password, stale.stale_key_ids) == (("u",), ("AKIA4",))
+
+
+def test_report_slots_are_matched_to_listed_keys_by_creation_date():
+    created = [NOW - dt.timedelta(days=n) for n in (80, 30, 5)]
+    row = {  # slot 1 was rotated into the key made 30 days ago; slot 2 holds the 80-day-old key
+        "access_key_1_active": "true", "access_key_1_last_rotated": created[1].isoformat(),
+        "access_key_1_last_used_date": (NOW - dt.timedelta(days=1)).isoformat(),
+        "access_key_2_active": "true", "access_key_2_last_rotated": created[0].isoformat(),
+        "access_key_2_last_used_date": "N/A",
+    }
+    listed = [  # ListAccessKeys; a key newer than the report has no slot, so no recorded use
+        {"AccessKeyId": "AKIAOLD", "Status": "Active", "CreateDate": created[0].replace(microsecond=123)},
+        {"AccessKeyId": "AKIANEW", "Status": "Inactive", "CreateDate": created[2]},
+        {"AccessKeyId": "AKIAMID", "Status": "Active", "CreateDate": created[1]},
+    ]
+    assert iam.user_keys(listed, row) == (
+        iam.UserKey("AKIAOLD", True, created[0].replace(microsecond=123), None),
+        iam.UserKey("AKIAMID", True, created[1], NOW.replace(microsecond=0) - dt.timedelta(days=1)),
+        iam.UserKey("AKIANEW", False, created[2], None),
+    )
 
 
 def test_root_usage_is_the_latest_of_password_and_keys():
