@@ -5,7 +5,7 @@ introspection (costly at organisation scale, and noise in a finding) is left out
 """
 import datetime as dt
 
-from plugin.controls import changed, control, evidence
+from plugin.controls import changed, control, evidence, passed_because
 from plugin.evidence import awsconfig, cloudtrail, flowlogs, kms
 from plugin.rules import resource_policy, s3_policy
 from plugin.rules.trail_selectors import READ, WRITE
@@ -15,13 +15,14 @@ CLOUDWATCH_DELIVERY_MAX_AGE = dt.timedelta(days=1)
 
 @control("3.1", units=cloudtrail.accounts_trails)
 def test_3_1_multi_region_trail_recording(account):
-    recording = account.recording_trails()
+    trail, sentence = account.recording_trail()
     evidence("cloudtrail:DescribeTrails", multi_region_trails=sorted(t.name for t in account.trails if t.multi_region),
-             logging_all_management_events=recording)
-    assert recording, (
+             logging_all_management_events=[trail.name] if trail else [])
+    assert trail, (
         f"account {account.account} has no multi-region CloudTrail trail that is logging "
-        "and records both read and write management events"
+        "and records all read and write management events" + (f": {sentence}" if sentence else "")
     )
+    passed_because(sentence)
 
 
 @control("3.2", units=cloudtrail.all_trails, reads=("description",))
@@ -109,22 +110,24 @@ def test_3_9_vpc_flow_logs(vpc):
     assert vpc.active_flow_logs, f"VPC {vpc.id} has no active flow log capturing ALL or REJECT traffic"
 
 
+def _assert_object_events_logged(bucket, kind, multi_region_only=False):
+    trail, sentence = bucket.covering_trail(kind, multi_region_only)
+    evidence("cloudtrail:GetEventSelectors", **{f"trails_logging_object_{kind}s": [trail.name] if trail else []})
+    which = "logging multi-region CloudTrail trail" if multi_region_only else "logging CloudTrail trail"
+    assert trail, (
+        f"no {which} records object-level {kind} events for S3 bucket {bucket.name}" + (f": {sentence}" if sentence else "")
+    )
+    passed_because(sentence)
+
+
 @control("3.10", units=cloudtrail.buckets_with_trails)
 def test_3_10_s3_object_write_events_logged(bucket):
-    covering = bucket.covering_trails(WRITE)
-    evidence("cloudtrail:GetEventSelectors", trails_logging_object_writes=covering)
-    assert covering, (
-        f"no logging CloudTrail trail records object-level write events for S3 bucket {bucket.name}"
-    )
+    _assert_object_events_logged(bucket, WRITE)
 
 
 @control("3.11", units=cloudtrail.buckets_with_trails)
 def test_3_11_s3_object_read_events_logged(bucket):
-    multi_region = changed("C3")  # v4.0.1 on: only a multi-region trail counts
-    covering = bucket.covering_trails(READ, multi_region_only=multi_region)
-    evidence("cloudtrail:GetEventSelectors", trails_logging_object_reads=covering)
-    trail = "logging multi-region CloudTrail trail" if multi_region else "logging CloudTrail trail"
-    assert covering, f"no {trail} records object-level read events for S3 bucket {bucket.name}"
+    _assert_object_events_logged(bucket, READ, multi_region_only=changed("C3"))  # v4.0.1 on: multi-region only
 
 
 @control("access-logging", units=lambda inv: inv.accounts(), manual=True)

@@ -1,25 +1,28 @@
 """Section 4: Monitoring.
 
 4.1-4.15 each pass for an account when one chain holds end to end: a logging
-multi-region trail recording all management events into CloudWatch Logs, a metric
+multi-region trail recording every management event the control's pattern can match
+(an excluded event source breaks only the controls whose events come from it) into
+CloudWatch Logs, a metric
 filter there catching every event of the benchmark's pattern (the registry's
 ``filter_patterns``), an alarm on its metric, and an SNS topic with a confirmed
-subscription. The failure names the first link that broke.
+subscription. The failure names the first link that broke; a pass names the chain.
 
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control, evidence, running
+from plugin.controls import control, evidence, passed_because, running
 from plugin.evidence import monitoring, securityhub
 
 
 def assert_monitored(account):
     # The selected version's patterns: v5.0.0 widened 4.10's (rule C7).
-    patterns = running().control.extra["filter_patterns"]
-    verdict = account.chain(running().control.id, patterns)
+    control = running().control
+    verdict = account.chain(control.id, control.extra["filter_patterns"])
     for source, fields in verdict.links:  # the trail, filter, alarm and topic of the chain (or how far it got)
         evidence(source, **fields)
-    assert verdict.broken is None, verdict.broken
+    assert verdict.holds, verdict.sentence
+    passed_because(verdict.sentence)
 
 
 @control("4.1", units=monitoring.accounts)

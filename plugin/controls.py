@@ -15,7 +15,7 @@ body runs. A control that declares no ``reads`` is an ERROR when *any* of its un
 evidence is missing.
 
 While a control test runs, :func:`evidence` records the AWS fields that decided its
-verdict, and :func:`changed` tells whether the selected benchmark version applies one of
+verdict, :func:`passed_because` names what satisfied it (a PASS finding's message), and :func:`changed` tells whether the selected benchmark version applies one of
 its changed rules (docs/VERSIONS.md) to this check.
 """
 from __future__ import annotations
@@ -114,6 +114,7 @@ class Running:
 
     control: Control
     evidence: list[dict] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)  # what satisfied it: a PASS finding's message
 
 
 _running: contextvars.ContextVar[Running | None] = contextvars.ContextVar("cis_running_control", default=None)
@@ -142,6 +143,12 @@ def evidence(source: str, **fields: Any) -> None:
     output, so an auditor can accept the verdict without re-running anything.
     """
     running().evidence.append({"source": source, "fields": fields})
+
+
+def passed_because(sentence: str) -> None:
+    """Name what satisfied the control (the trail, the monitoring chain...): the PASS finding
+    says it. Call it once the assertions hold."""
+    running().passed.append(sentence)
 
 
 def changed(rule: str) -> bool:

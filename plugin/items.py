@@ -59,6 +59,12 @@ class ControlItem(pytest.Function):
         recorded = getattr(self, "recorded", None)
         return recorded.evidence if recorded is not None else []
 
+    @property
+    def pass_message(self) -> str:
+        """What the test said satisfied the control (controls.passed_because), "" if nothing."""
+        recorded = getattr(self, "recorded", None)
+        return "; ".join(recorded.passed) if recorded is not None else ""
+
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]):
         if excinfo.errisinstance((AssertionError, AwsCallError)):
             # The verdict's own sentence, as a structured repr: the short summary's

@@ -99,6 +99,22 @@ def _json_error(status: int, code: str, message: str) -> tuple[int, dict, bytes]
 access_analyzer = register(AccessAnalyzerFiller())
 
 
+# -- moto's own answers that differ from AWS --------------------------------------------
+def _every_trail_of_the_account(backend):
+    """cloudtrail:ListTrails as AWS answers it: every trail of the account, in any home region
+    (moto lists only the trails DescribeTrails with shadow trails would)."""
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    return [trail for regional in cloudtrail_backends[backend.account_id].values() for trail in regional.trails.values()]
+
+
+def patch_moto() -> None:
+    """Make moto answer like AWS where the audit depends on it (idempotent, process-wide)."""
+    from moto.cloudtrail.models import CloudTrailBackend
+
+    CloudTrailBackend.list_trails = _every_trail_of_the_account
+
+
 # -- the same fillers inside mock_aws (our tests) ------------------------------------------
 _SIGNATURE = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -174,6 +190,7 @@ def install_in_process() -> None:
     for index, entry in enumerate(BUILTIN_HANDLERS):
         if entry[1] is botocore_stubber:
             BUILTIN_HANDLERS[index] = (entry[0], _MotoWithFillers(botocore_stubber), *entry[2:])
+    patch_moto()
     _InProcess.enabled = True
 
 

@@ -58,6 +58,7 @@ class DemoServer:
     def start(self) -> "DemoServer":
         from moto.server import DomainDispatcherApplication, create_backend_app
 
+        gaps.patch_moto()
         app = with_gap_fillers(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self.host, 0, app, threaded=True, request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

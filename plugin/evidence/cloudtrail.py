@@ -1,15 +1,27 @@
-"""CloudTrail trails (read in every region, each trail kept once at its home region).
+"""CloudTrail: one view of every trail of an account, each trail read in its home region.
 
 Used by section 3 (3.1-3.7, 3.10, 3.11) and section 4 (the monitoring chain).
 Owner: sections 2-3. Section 4 reads these records; it must not fork them.
+
+Every trail-based control sees the same trails, whatever ``--aws-regions`` says:
+cloudtrail:ListTrails names every trail of the account with its home region, and
+DescribeTrails with shadow trails (in the partition's home region) adds the
+organisation trails that record in it. Each trail's configuration, status and event
+selectors are read in its home region, audited or not. Per-trail controls (3.2, 3.4,
+3.6, 3.7) judge the account's own trails that record in an audited region: its
+multi-region trails, and single-region trails homed in an audited region.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..aws.errors import AwsCallError
 from ..aws.reader import Read
-from .base import Unit, collector, errors_of
+from ..aws.sessions import GLOBAL_REGION
+from ..rules import trail_selectors as selectors_rules
+from . import s3
+from .base import Unevaluable, Unit, collector, errors_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,16 +40,36 @@ class Trail(Unit):
     raw: dict = field(default_factory=dict, repr=False)
     observed_at: Any = None  # the run's clock when the status was read (3.4 measures delivery age from it)
 
+    @property
+    def owner(self) -> str:
+        """The account the trail belongs to (an organisation trail's is the management account)."""
+        return self.resource.split(":")[4]
 
-@collector(regional=True)
-def trails(aws, region) -> list[Trail]:
-    """Trails whose home region is ``region`` (shadow copies elsewhere are skipped)."""
-    described = aws.call("cloudtrail", "DescribeTrails", region=region, includeShadowTrails=False)
-    return [
-        trail_record(aws, raw)
-        for raw in described.get("trailList", [])
-        if raw.get("HomeRegion", region) == region
-    ]
+    def gap(self, needed) -> str | None:
+        """Why the trail does not record every event of ``needed`` (None when it does)."""
+        return selectors_rules.first_missing(self.event_selectors, self.advanced_event_selectors, needed)
+
+
+@dataclass(frozen=True)
+class UnreadTrail:
+    """A trail ListTrails named whose configuration could not be read in its home region."""
+
+    arn: str
+    name: str
+    home_region: str
+    error: AwsCallError
+
+
+@dataclass(frozen=True)
+class TrailView:
+    """Every trail of one account."""
+
+    trails: tuple[Trail, ...] = ()
+    unread: tuple[UnreadTrail, ...] = ()
+
+    @property
+    def unknown(self) -> tuple[AwsCallError, ...]:
+        return tuple(t.error for t in self.unread)
 
 
 def trail_record(aws, raw: dict) -> Trail:
@@ -68,46 +100,94 @@ def trail_record(aws, raw: dict) -> Trail:
     )
 
 
+def trail_view(aws) -> TrailView:
+    """Every trail of the account; raises AwsCallError when the trails cannot be listed.
+
+    Collectors that need it call it; the cached reader makes each call once.
+    """
+    listed = aws.call("cloudtrail", "ListTrails", region=GLOBAL_REGION).get("Trails", [])
+    described = {
+        raw["TrailARN"]: raw
+        for raw in aws.call("cloudtrail", "DescribeTrails", region=GLOBAL_REGION).get("trailList", [])
+    }
+    unread = []
+    for home in sorted({t.get("HomeRegion") for t in listed if t["TrailARN"] not in described}):
+        found = aws.read("cloudtrail", "DescribeTrails", region=home, includeShadowTrails=False)
+        if found.error is not None:
+            unread.extend(
+                UnreadTrail(t["TrailARN"], t["Name"], home, found.error)
+                for t in listed if t.get("HomeRegion") == home and t["TrailARN"] not in described
+            )
+            continue
+        described.update({raw["TrailARN"]: raw for raw in found.value.get("trailList", [])})
+    trails = tuple(trail_record(aws, raw) for _, raw in sorted(described.items()))
+    return TrailView(trails, tuple(unread))
+
+
+@collector(regional=False)
+def account_trails(aws) -> TrailView:
+    return trail_view(aws)
+
+
+# -- units ------------------------------------------------------------------------------
+def _audited(trail: Trail, regions) -> bool:
+    """The account's own trail, recording in an audited region."""
+    return trail.owner == trail.account and (trail.multi_region or trail.home_region in regions)
+
+
+def _own_trails(inv, account: str, found: TrailView) -> list[Unit]:
+    regions = inv.estate.account(account).regions
+    units: list[Unit] = [t for t in found.trails if _audited(t, regions)]
+    # Only single-region trails are left unread (DescribeTrails in the home region of the
+    # partition lists every multi-region trail): one homed in an audited region is an ERROR.
+    units += [
+        Unevaluable(account=account, region=t.home_region, resource=t.arn, label=f"trail/{t.name}", error=t.error)
+        for t in found.unread if t.arn.split(":")[4] == account and t.home_region in regions
+    ]
+    return units
+
+
 def all_trails(inv):
-    """Unit source: every trail of every account, once, at its home region."""
-    return inv.per_region(trails, lambda account, region, found: found, what="trails")
-
-
-# -- views for section 3: trails joined with the account's other trails and buckets --------
-# (kept here so every trail-derived unit is built from the one Trail record above)
-
-from ..aws.errors import AwsCallError  # noqa: E402
-from ..aws.sessions import GLOBAL_REGION  # noqa: E402
-from ..rules import trail_selectors as selectors_rules  # noqa: E402
-from . import s3  # noqa: E402
-from .base import Unevaluable  # noqa: E402
+    """Unit source (3.2, 3.4, 3.7): the account's own trails that record in an audited region."""
+    return inv.per_account(account_trails, lambda account, found: _own_trails(inv, account, found), what="trails")
 
 
 @dataclass(frozen=True, kw_only=True)
 class AccountTrails(Unit):
-    """Every trail of an account (3.1), and the reads that failed while finding them."""
+    """Every trail of an account (3.1), and the trails that could not be read."""
 
     trails: tuple[Trail, ...] = ()
     unknown: tuple[AwsCallError, ...] = ()
 
-    def recording_trails(self) -> list[str]:
-        """Multi-region trails that log read and write management events.
+    def recording_trail(self) -> tuple[Trail | None, str]:
+        """The first multi-region trail that is logging and records all management events,
+        and a sentence naming it; or (None, why no trail does).
 
         Raises the first failed read when no trail qualifies and an unread one might have.
         """
-        found, unknown = [], list(self.unknown)
-        for trail in self.trails:
-            if not trail.multi_region:
-                continue
+        unknown, gaps = list(self.unknown), []
+        for trail in sorted((t for t in self.trails if t.multi_region), key=lambda t: t.name):
             if "selectors" in trail.errors or trail.is_logging is None:
                 unknown.append(trail.errors.get("selectors") or trail.errors["status"])
                 continue
-            kinds = selectors_rules.management_kinds(trail.event_selectors, trail.advanced_event_selectors)
-            if trail.is_logging and kinds >= {selectors_rules.READ, selectors_rules.WRITE}:
-                found.append(trail.name)
-        if not found and unknown:
+            gap = trail.gap(selectors_rules.ALL_MANAGEMENT)
+            if trail.is_logging and gap is None:
+                return trail, f"multi-region trail {trail.name} is logging and records all management events"
+            gaps.append(f"trail {trail.name} " + (gap or "is not logging"))
+        if unknown:
             raise unknown[0]
-        return found
+        return None, "; ".join(gaps)
+
+
+def accounts_trails(inv):
+    """Unit source (3.1): one unit per account, with all its trails."""
+    return inv.per_account(
+        account_trails,
+        lambda account, found: [AccountTrails(
+            account=account, region=GLOBAL_REGION, resource=account, label="account",
+            trails=found.trails, unknown=found.unknown,
+        )],
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,62 +216,38 @@ class BucketObjectLogging(Unit):
     trails: tuple[Trail, ...] = ()
     unknown: tuple[AwsCallError, ...] = ()
 
-    def covering_trails(self, kind: str, multi_region_only: bool = False) -> list[str]:
-        """Logging trails that record this bucket's object events of ``kind`` (read or write).
+    @property
+    def partition(self) -> str:
+        return self.resource.split(":")[1]
 
-        A single-region trail only sees buckets of its own region (and does not count at all
-        with ``multi_region_only``). Raises the first failed read when no trail covers the
-        bucket and an unread one might.
+    def covering_trail(self, kind: str, multi_region_only: bool = False) -> tuple[Trail | None, str]:
+        """The first logging trail that records this bucket's object events of ``kind`` (read
+        or write) in full, and a sentence naming it; or (None, why the trails that see the
+        bucket's region do not). A single-region trail only sees its own region's buckets (and
+        does not count at all with ``multi_region_only``).
+
+        Raises the first failed read when no trail covers the bucket and an unread one might.
         """
-        found, unknown = [], list(self.unknown)
-        for trail in self.trails:
+        needed = (selectors_rules.s3_object_events(self.name, kind, self.partition),)
+        unknown, gaps = list(self.unknown), []
+        for trail in sorted(self.trails, key=lambda t: t.name):
             if not (trail.multi_region or (trail.home_region == self.region and not multi_region_only)):
                 continue
             if "selectors" in trail.errors:
                 unknown.append(trail.errors["selectors"])
                 continue
-            if not selectors_rules.records_s3_data(trail.event_selectors, trail.advanced_event_selectors, self.name, kind):
-                continue
-            if trail.is_logging is None:
+            gap = trail.gap(needed)
+            if gap is not None:
+                gaps.append(f"trail {trail.name} {gap}")
+            elif trail.is_logging is None:
                 unknown.append(trail.errors["status"])
             elif trail.is_logging:
-                found.append(trail.name)
-        if not found and unknown:
+                return trail, f"trail {trail.name} records every object-level {kind} event of S3 bucket {self.name}"
+            else:
+                gaps.append(f"trail {trail.name} would record them but is not logging")
+        if unknown:
             raise unknown[0]
-        return found
-
-
-def _account_trails(inv, account) -> tuple[list[Trail], list[AwsCallError]]:
-    found, failed = [], []
-    for region in account.regions:
-        try:
-            found.extend(inv.collect(trails, account.id, region))
-        except AwsCallError as error:
-            failed.append(error)
-    return found, failed
-
-
-@collector(regional=False)
-def multi_region_trails(aws) -> list[Trail]:
-    """Every multi-region trail of the account, wherever its home region is.
-
-    DescribeTrails with shadow trails lists, in any one region, each multi-region trail
-    that applies there: so 3.1 also sees a trail homed in a region left out of
-    --aws-regions. Status and selectors are read in the trail's home region (the same
-    reads the regional collector makes, answered once by the cache).
-    """
-    described = aws.call("cloudtrail", "DescribeTrails", region=GLOBAL_REGION)
-    return [trail_record(aws, raw) for raw in described.get("trailList", []) if raw.get("IsMultiRegionTrail")]
-
-
-def accounts_trails(inv):
-    """Unit source (3.1): one unit per account, with all its multi-region trails."""
-    return inv.per_account(
-        multi_region_trails,
-        lambda account, found: [AccountTrails(
-            account=account, region=GLOBAL_REGION, resource=account, label="account", trails=tuple(found),
-        )],
-    )
+        return None, "; ".join(gaps)
 
 
 def _bucket_evidence(inv, account: str, name: str) -> tuple[s3.Bucket | None, dict]:
@@ -203,30 +259,33 @@ def _bucket_evidence(inv, account: str, name: str) -> tuple[s3.Bucket | None, di
     return bucket, dict(bucket.errors) if bucket else {}
 
 
+def _bucket_arn(trail: Trail, name: str) -> str:
+    return f"arn:{trail.resource.split(':')[1]}:s3:::{name}"
+
+
 def trail_buckets(inv):
-    """Unit source (3.3): each distinct bucket the trails of an account deliver to."""
-    for account in inv.estate.accounts:
-        if not account.integrated:
-            yield from (u for u in inv.accounts() if u.account == account.id)
-            continue
-        found, failed = _account_trails(inv, account)
-        for error in failed:
-            yield Unevaluable(account=account.id, region=error.region, resource=account.id, label="trails", error=error)
-        users: dict[str, list[str]] = {}
-        for trail in found:
-            if trail.s3_bucket:
-                users.setdefault(trail.s3_bucket, []).append(trail.name)
-        for name, trail_names in sorted(users.items()):
-            bucket, errors = _bucket_evidence(inv, account.id, name)
+    """Unit source (3.3): each distinct bucket the account's own audited trails deliver to."""
+
+    def build(account: str, found: TrailView):
+        users: dict[str, list[Trail]] = {}
+        for unit in _own_trails(inv, account, found):
+            if isinstance(unit, Unevaluable):
+                yield unit  # a trail that could not be read: its bucket is unknown
+            elif unit.s3_bucket:
+                users.setdefault(unit.s3_bucket, []).append(unit)
+        for name, trails in sorted(users.items()):
+            bucket, errors = _bucket_evidence(inv, account, name)
             yield TrailBucket(
-                account=account.id, region=bucket.region if bucket else GLOBAL_REGION,
-                resource=f"arn:aws:s3:::{name}", label=f"bucket/{name}",
-                name=name, trails=tuple(sorted(trail_names)), bucket=bucket, errors=errors,
+                account=account, region=bucket.region if bucket else GLOBAL_REGION,
+                resource=_bucket_arn(trails[0], name), label=f"bucket/{name}",
+                name=name, trails=tuple(sorted(t.name for t in trails)), bucket=bucket, errors=errors,
             )
+
+    return inv.per_account(account_trails, build, what="trails")
 
 
 def trails_with_buckets(inv):
-    """Unit source (3.6): every trail, with the record of its bucket."""
+    """Unit source (3.6): every audited trail, with the record of its bucket."""
     for trail in all_trails(inv):
         if isinstance(trail, Unevaluable):
             yield trail
@@ -239,13 +298,18 @@ def trails_with_buckets(inv):
 
 
 def buckets_with_trails(inv):
-    """Unit source (3.10, 3.11): every bucket, with all trails of its account."""
+    """Unit source (3.10, 3.11): every bucket, with every trail of its account."""
     for bucket in s3.all_buckets(inv):
         if isinstance(bucket, Unevaluable):
             yield bucket
             continue
-        found, failed = _account_trails(inv, inv.estate.account(bucket.account))
+        try:
+            found = inv.collect(account_trails, bucket.account)
+        except AwsCallError as error:
+            yield Unevaluable(account=bucket.account, region=bucket.region, resource=bucket.resource,
+                              label=bucket.label, error=error)
+            continue
         yield BucketObjectLogging(
             account=bucket.account, region=bucket.region, resource=bucket.resource, label=bucket.label,
-            name=bucket.name, trails=tuple(found), unknown=tuple(failed),
+            name=bucket.name, trails=found.trails, unknown=found.unknown,
         )

@@ -21,7 +21,8 @@ from typing import Iterable
 from ..aws.errors import AwsCallError
 from ..aws.sessions import GLOBAL_REGION
 from ..rules import filter_pattern
-from ..rules.trail_selectors import READ, WRITE, management_kinds
+from ..rules import trail_selectors as selectors_rules
+from ..rules.trail_selectors import READ, WRITE
 from . import cloudtrail
 from .base import Unevaluable, Unit, collector
 
@@ -106,18 +107,15 @@ def _alarms(response) -> tuple[Alarm, ...]:
     return tuple(found)
 
 
-@collector(regional=True)
-def log_groups(aws, region) -> dict[str, LogGroupWatch]:
-    """Watches of the log groups that trails homed in ``region`` deliver to, by log group ARN.
+@collector(regional=False)
+def log_groups(aws) -> dict[str, LogGroupWatch]:
+    """Watches of the log groups the account's multi-region trails deliver to, by log group ARN.
 
-    Lists trails with the same call as ``cloudtrail.trails`` (the reader makes it once).
+    Each log group is read in its own region (from its ARN), audited or not. The trails
+    come from the same view as ``cloudtrail.account_trails`` (the reader makes each call once).
     """
-    described = aws.call("cloudtrail", "DescribeTrails", region=region, includeShadowTrails=False)
-    arns = sorted({
-        raw["CloudWatchLogsLogGroupArn"]
-        for raw in described.get("trailList", [])
-        if raw.get("HomeRegion", region) == region and raw.get("CloudWatchLogsLogGroupArn")
-    })
+    view = cloudtrail.trail_view(aws)
+    arns = sorted({t.cloudwatch_log_group_arn for t in view.trails if t.multi_region and t.cloudwatch_log_group_arn})
     return {arn: _watch(aws, arn) for arn in arns}
 
 
@@ -172,43 +170,75 @@ def _account_pattern(text: str) -> frozenset | filter_pattern.PatternError:
         return error
 
 
+def needed_events(patterns: Iterable[str]) -> tuple[selectors_rules.Events, ...]:
+    """The management events a trail must record for a control whose benchmark pattern is one
+    of ``patterns``: every event (4.1, 4.3), or those of the sources and names it names."""
+    wanted: set[tuple[str | None, str | None]] = set()
+    for text in patterns:
+        wanted |= filter_pattern.named_events(_benchmark(text))
+    if any(source is None for source, _ in wanted):
+        return selectors_rules.ALL_MANAGEMENT
+    by_source: dict[str, set[str]] = {}
+    for source, name in wanted:
+        by_source.setdefault(source, set()).update([name] if name else [])
+    return tuple(
+        selectors_rules.management_events(kind, source, names)
+        for source, names in sorted(by_source.items())
+        for kind in (READ, WRITE)
+    )
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    holds: bool
+    sentence: str  # the chain that holds, or the first link that broke
+    # (IAM action, deciding fields) of each link of the chain that holds, or of the one that got furthest.
+    links: tuple[tuple[str, dict], ...] = ()
+
+    @property
+    def broken(self) -> str | None:
+        """None when a chain holds; else the sentence naming the broken link."""
+        return None if self.holds else self.sentence
+
+
 @dataclass(frozen=True, kw_only=True)
 class MonitoredAccount(Unit):
     """An account's trails and the watches on their log groups (one unit per account)."""
 
     trails: tuple[cloudtrail.Trail, ...] = ()
     watches: dict[str, LogGroupWatch] = field(default_factory=dict)
-    unknown: tuple[AwsCallError, ...] = ()  # listings that failed (a trail or a watch may be missing)
-
-    def first_broken_link(self, control_id: str, patterns: Iterable[str]) -> str | None:
-        """None when a chain holds for the control; else the sentence naming the broken link."""
-        return self.chain(control_id, patterns).broken
+    unknown: tuple[AwsCallError, ...] = ()  # reads that failed (a trail or a watch may be missing)
 
     def chain(self, control_id: str, patterns: Iterable[str]) -> "ChainVerdict":
-        """Whether a chain holds for the control, and its links (or those of the chain that
-        got furthest) as evidence.
+        """Whether a chain holds for the control, the sentence naming it (or the broken link),
+        and its links (or those of the chain that got furthest) as evidence.
 
         Raises the first failed read when no chain holds and the missing evidence might
         have completed one.
         """
+        patterns = list(patterns)
         unknown = list(self.unknown)
-        candidates, broken = self._delivering_trails(unknown)
+        candidates, broken = self._delivering_trails(control_id, needed_events(patterns), unknown)
         multi = sorted(t.name for t in self.trails if t.multi_region)
         furthest = (1, broken, (("cloudtrail:DescribeTrails", {"multi_region_trails": multi}),))
         benchmarks = [_benchmark(text) for text in patterns]
         for trail in candidates:
             watch = self.watches.get(trail.cloudwatch_log_group_arn)
-            if watch is None:  # its region's listing failed: already in ``unknown``
+            if watch is None:  # its listing failed: already in ``unknown``
                 continue
             reached = _chain(control_id, trail, watch, benchmarks, unknown)
-            if reached[1] is None:
-                return ChainVerdict(None, reached[2])
+            if reached[0] == HOLDS:
+                return ChainVerdict(True, reached[1], reached[2])
             furthest = max(furthest, reached, key=lambda stage: stage[0])
         if unknown:
             raise unknown[0]
-        return ChainVerdict(furthest[1], furthest[2])
+        return ChainVerdict(False, furthest[1], furthest[2])
 
-    def _delivering_trails(self, unknown: list[AwsCallError]) -> tuple[list[cloudtrail.Trail], str | None]:
+    def first_broken_link(self, control_id: str, patterns: Iterable[str]) -> str | None:
+        """None when a chain holds for the control; else the sentence naming the broken link."""
+        return self.chain(control_id, patterns).broken
+
+    def _delivering_trails(self, control_id, needed, unknown: list[AwsCallError]) -> tuple[list[cloudtrail.Trail], str | None]:
         """Trails meeting link 1, or the sentence naming the part of link 1 no trail meets."""
         account = self.account
         multi = sorted((t for t in self.trails if t.multi_region), key=lambda t: t.name)
@@ -222,35 +252,36 @@ class MonitoredAccount(Unit):
                 logging.append(trail)
         if not logging:
             return [], f"no multi-region trail of account {account} is logging"
-        recording = []
+        recording, gaps = [], []
         for trail in logging:
             if "selectors" in trail.errors:
                 unknown.append(trail.errors["selectors"])
-            elif management_kinds(trail.event_selectors, trail.advanced_event_selectors) >= {READ, WRITE}:
+                continue
+            gap = trail.gap(needed)
+            if gap is None:
                 recording.append(trail)
+            else:
+                gaps.append(f"trail {trail.name} {gap}")
         if not recording:
-            return [], f"no logging multi-region trail of account {account} records both read and write management events"
+            return [], (
+                f"no logging multi-region trail of account {account} records every management event "
+                f"the CIS {control_id} pattern matches: " + "; ".join(gaps)
+            )
         delivering = [t for t in recording if t.cloudwatch_log_group_arn]
         if not delivering:
             return [], (
-                f"no logging multi-region trail of account {account} that records all management events "
+                f"no logging multi-region trail of account {account} that records the CIS {control_id} events "
                 "delivers them to CloudWatch Logs"
             )
         return delivering, None
 
 
-@dataclass(frozen=True)
-class ChainVerdict:
-    broken: str | None  # None: a chain holds end to end; else the sentence naming the broken link
-    # (IAM action, deciding fields) of each link of the chain that holds, or of the one that got furthest.
-    links: tuple[tuple[str, dict], ...] = ()
-
-
 HOLDS = 6  # past the fifth link: the chain holds
 
 
-def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str | None, tuple]:
-    """(HOLDS, None, links) if links 2-5 hold on this trail's log group, else (link, sentence, links)."""
+def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str, tuple]:
+    """(HOLDS, the whole chain, links) if links 2-5 hold on this trail's log group, else
+    (link, sentence, links)."""
     links = (("cloudtrail:DescribeTrails",
               {"TrailName": trail.name, "CloudWatchLogsLogGroupArn": trail.cloudwatch_log_group_arn}),)
     if watch.owner and watch.owner != trail.account:
@@ -288,15 +319,15 @@ def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tupl
                         f"{namespace}/{metric}", with_filter)
         else:
             stage = _notified(found, alarms, watch, unknown, with_filter)
-            if stage[1] is None:
-                return stage
+            if stage[0] == HOLDS:
+                return HOLDS, f"trail {trail.name} -> log group {watch.name} -> {stage[1]}", stage[2]
         if furthest is None or stage[0] > furthest[0]:
             furthest = stage
     return furthest
 
 
-def _notified(found: MetricFilter, alarms: list[Alarm], watch: LogGroupWatch, unknown, links) -> tuple[int, str | None, tuple]:
-    """Links 4 and 5 for the alarms on one filter's metric."""
+def _notified(found: MetricFilter, alarms: list[Alarm], watch: LogGroupWatch, unknown, links) -> tuple[int, str, tuple]:
+    """Links 4 and 5 for the alarms on one filter's metric; (HOLDS, the filter-to-subscription part, links)."""
     with_topics = [a for a in alarms if a.topics]
     if not with_topics:
         names = ", ".join(a.name for a in alarms)
@@ -308,7 +339,10 @@ def _notified(found: MetricFilter, alarms: list[Alarm], watch: LogGroupWatch, un
                 unknown.append(watch.errors[topic])
             confirmed = [s.arn for s in watch.subscriptions.get(topic, ()) if s.confirmed]
             if confirmed:
-                return HOLDS, None, links + (
+                return HOLDS, (
+                    f"metric filter {found.name} -> alarm {alarm.name} -> SNS topic {topic} "
+                    "with a confirmed subscription"
+                ), links + (
                     ("cloudwatch:DescribeAlarms", {"AlarmName": alarm.name, "AlarmActions": list(alarm.actions)}),
                     ("sns:ListSubscriptionsByTopic", {"TopicArn": topic, "SubscriptionArn": confirmed[0]}),
                 )
@@ -321,19 +355,19 @@ def _notified(found: MetricFilter, alarms: list[Alarm], watch: LogGroupWatch, un
 
 
 def accounts(inv):
-    """Unit source (4.1-4.15): one unit per account, with its trails and their watches."""
+    """Unit source (4.1-4.15): one unit per account, with every trail and the watches on their log groups."""
     for unit in inv.accounts():
         if isinstance(unit, Unevaluable):
             yield unit
             continue
-        trails, watches, unknown = [], {}, []
-        for region in inv.estate.account(unit.account).regions:
-            try:
-                trails.extend(inv.collect(cloudtrail.trails, unit.account, region))
-                watches.update(inv.collect(log_groups, unit.account, region))
-            except AwsCallError as error:
-                unknown.append(error)
+        try:
+            view = inv.collect(cloudtrail.account_trails, unit.account)
+            watches = inv.collect(log_groups, unit.account)
+        except AwsCallError as error:
+            yield Unevaluable(account=unit.account, region=GLOBAL_REGION, resource=unit.account,
+                              label="account", error=error)
+            continue
         yield MonitoredAccount(
             account=unit.account, region=GLOBAL_REGION, resource=unit.account, label="account",
-            trails=tuple(trails), watches=watches, unknown=tuple(unknown),
+            trails=view.trails, watches=watches, unknown=view.unknown,
         )

@@ -71,6 +71,12 @@ EVENT_SOURCES: dict[str, str] = {
 }
 
 
+# Event names two services share: the events of either may be the ones a pattern names.
+SHARED_EVENT_SOURCES: dict[str, tuple[str, ...]] = {
+    name: ("iam.amazonaws.com", "organizations.amazonaws.com") for name in ("CreatePolicy", "DeletePolicy")
+}
+
+
 class PatternError(ValueError):
     """The text is not a JSON filter pattern this module understands."""
 
@@ -329,3 +335,26 @@ def covers_any(account_text: str, benchmark_texts: Iterable[str]) -> bool:
     """Convenience for raw texts; raises PatternError if the account's pattern is unparseable."""
     account = parse(account_text)
     return any(covers(account, parse(text)) for text in benchmark_texts)
+
+
+def _literal(conjunction: Conjunction, field: str) -> str | None:
+    for atom in sorted(conjunction):
+        if (atom.field == field and atom.op == "=" and atom.value is not None
+                and atom.value.kind == "string" and "*" not in atom.value.text):
+            return atom.value.text
+    return None
+
+
+def named_events(dnf: Dnf) -> set[tuple[str | None, str | None]]:
+    """The (event source, event name) pairs a pattern's events can have, None where it
+    leaves either open: {(None, None)} for a pattern that matches events of any source."""
+    found: set[tuple[str | None, str | None]] = set()
+    for conjunction in dnf:
+        name = _literal(conjunction, "eventName")
+        source = _literal(conjunction, "eventSource")
+        if source is None and name is not None:
+            sources = SHARED_EVENT_SOURCES.get(name) or (EVENT_SOURCES.get(name),)
+        else:
+            sources = (source,)
+        found |= {(s, name) for s in sources}
+    return found

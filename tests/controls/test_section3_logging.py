@@ -56,11 +56,12 @@ def test_3_1_3_2_3_7_trails_both_sides(audit, moto):
     run = audit("3.1", "3.2", "3.7", accounts=[A, B, C], regions=["us-east-1", "eu-west-1"])
 
     assert run.statuses("3.1") == {f"{A}-global-account": "PASS", f"{B}-global-account": "FAIL", f"{C}-global-account": "FAIL"}
-    for account in (B, C):
-        assert run.one("3.1", account=account).message == (
-            f"account {account} has no multi-region CloudTrail trail that is logging "
-            "and records both read and write management events"
-        )
+    assert run.one("3.1", account=A).message == "multi-region trail main is logging and records all management events"
+    no_trail = "account {} has no multi-region CloudTrail trail that is logging and records all read and write management events: "
+    assert run.one("3.1", account=B).message == no_trail.format(B) + (
+        "trail reads does not record all write management events: advanced selector 'management' narrows readOnly (Equals true)"
+    )
+    assert run.one("3.1", account=C).message == no_trail.format(C) + "trail stopped is not logging"
     assert run.statuses("3.2") == {
         f"{A}-us-east-1-trail/main": "PASS",
         f"{B}-eu-west-1-trail/reads": "FAIL",
@@ -136,7 +137,9 @@ def test_3_3_3_6_trail_buckets_both_sides(audit, moto):
         f"CloudTrail log bucket a-logs is not a bucket of account {C} (another account owns it, or it is gone): "
         "its ACL and policy cannot be read from here, so it fails until checked in its owner's account",
     )
+    # The multi-region trail homed outside --aws-regions is judged too, in its home region.
     assert run.statuses("3.6") == {
+        f"{A}-eu-west-1-trail/everywhere": "PASS",
         f"{A}-us-east-1-trail/first": "PASS",
         f"{A}-us-east-1-trail/second": "PASS",
         f"{A}-us-east-1-trail/a-office": "FAIL",
@@ -295,10 +298,29 @@ def test_3_10_3_11_object_level_logging(audit, moto):
         f"{B}-us-east-1-bucket/trail-b": "ERROR",
     }
     assert outcome(run, "3.10", label="bucket/read") == (
-        "FAIL", "no logging CloudTrail trail records object-level write events for S3 bucket read"
+        "FAIL",
+        "no logging CloudTrail trail records object-level write events for S3 bucket read: "
+        "trail reader does not record all object-level write events of S3 bucket read: "
+        "advanced selector 's3 objects' narrows readOnly (Equals true); "
+        "trail stopped would record them but is not logging; "
+        "trail writer does not record all object-level write events of S3 bucket read: "
+        "event selector #1 narrows DataResources (arn:aws:s3:::written/)",
     )
     assert outcome(run, "3.11", label="bucket/written") == (
-        "FAIL", "no logging CloudTrail trail records object-level read events for S3 bucket written"
+        "FAIL",
+        "no logging CloudTrail trail records object-level read events for S3 bucket written: "
+        "trail reader does not record all object-level read events of S3 bucket written: "
+        "advanced selector 's3 objects' narrows resources.ARN (StartsWith arn:aws:s3:::read/); "
+        "trail stopped would record them but is not logging; "
+        "trail writer does not record all object-level read events of S3 bucket written: "
+        "event selector #1 narrows ReadWriteType (WriteOnly)",
+    )
+    # a pass names the trail that records the events
+    assert outcome(run, "3.10", label="bucket/written") == (
+        "PASS", "trail writer records every object-level write event of S3 bucket written"
+    )
+    assert outcome(run, "3.11", label="bucket/trail-a2") == (
+        "PASS", "trail elsewhere records every object-level read event of S3 bucket trail-a2"
     )
     denied_message = (
         f"cloudtrail:GetEventSelectors failed in account {B}, region us-east-1: AccessDenied (denied by the test); "
@@ -306,3 +328,55 @@ def test_3_10_3_11_object_level_logging(audit, moto):
     )
     assert outcome(run, "3.10", label="bucket/hidden") == ("ERROR", denied_message)
     assert outcome(run, "3.1", account=B) == ("ERROR", denied_message)
+
+
+# -- selectors that narrow (issue: every field CloudTrail accepts) and trails homed elsewhere --
+def test_3_1_3_10_3_11_a_narrowing_selector_fails_naming_the_field(audit, moto):
+    management = {"Field": "eventCategory", "Equals": ["Management"]}
+    objects = [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]
+    create_bucket(moto, A, "us-east-1", "puts")
+    # A: all management events but KMS's, and S3 data events only for PutObject
+    trail(moto, A, "no-kms", "a-trail", IsMultiRegionTrail=True, advanced=[
+        {"Name": "management", "FieldSelectors": [management, {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]}]},
+        {"Name": "puts", "FieldSelectors": [*objects, {"Field": "eventName", "Equals": ["PutObject"]}]},
+    ])
+    # B: the console's "exclude AWS KMS events" in a basic selector
+    trail(moto, B, "basic", "b-trail", IsMultiRegionTrail=True, selectors=[
+        {"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": ["kms.amazonaws.com"]},
+    ])
+    # C: all management events and its log bucket's object events (advanced selectors); its
+    # single-region trail homed in us-west-2, outside --aws-regions, records every object
+    # event of that region's bucket.
+    own_bucket = {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::c-trail/"]}
+    trail(moto, C, "everything", "c-trail", IsMultiRegionTrail=True, advanced=[
+        {"Name": "management", "FieldSelectors": [management]},
+        {"Name": "reads", "FieldSelectors": [*objects, {"Field": "readOnly", "Equals": ["true"]}, own_bucket]},
+        {"Name": "writes", "FieldSelectors": [*objects, {"Field": "readOnly", "Equals": ["false"]}, own_bucket]},
+    ])
+    trail(moto, C, "west", "c-west", "us-west-2", advanced=[{"Name": "objects", "FieldSelectors": objects}])
+    run = audit("3.1", "3.10", "3.11", accounts=[A, B, C])
+
+    no_trail = "account {} has no multi-region CloudTrail trail that is logging and records all read and write management events: "
+    assert outcome(run, "3.1", account=A) == ("FAIL", no_trail.format(A) + (
+        "trail no-kms does not record all read management events: "
+        "advanced selector 'management' narrows eventSource (NotEquals kms.amazonaws.com)"
+    ))
+    assert outcome(run, "3.1", account=B) == ("FAIL", no_trail.format(B) + (
+        "trail basic does not record all read management events: "
+        "event selector #1 narrows ExcludeManagementEventSources (kms.amazonaws.com)"
+    ))
+    assert outcome(run, "3.1", account=C) == (
+        "PASS", "multi-region trail everything is logging and records all management events"
+    )
+    for control, kind in (("3.10", "write"), ("3.11", "read")):
+        assert outcome(run, control, label="bucket/puts") == ("FAIL", (
+            f"no logging CloudTrail trail records object-level {kind} events for S3 bucket puts: "
+            f"trail no-kms does not record all object-level {kind} events of S3 bucket puts: "
+            "advanced selector 'puts' narrows eventName (Equals PutObject)"
+        ))
+        assert outcome(run, control, label="bucket/c-trail") == (
+            "PASS", f"trail everything records every object-level {kind} event of S3 bucket c-trail"
+        )
+        assert outcome(run, control, label="bucket/c-west", region="us-west-2") == (
+            "PASS", f"trail west records every object-level {kind} event of S3 bucket c-west"
+        )

@@ -29,6 +29,25 @@ def denied(account, region, service, operation):
     )
 
 
+# The event source whose read events a trail must record first, per control (4.1 and 4.3:
+# events of every source).
+FIRST_SOURCE = {
+    "4.2": "signin.amazonaws.com", "4.4": "iam.amazonaws.com", "4.5": "cloudtrail.amazonaws.com",
+    "4.6": "signin.amazonaws.com", "4.7": "kms.amazonaws.com", "4.8": "s3.amazonaws.com",
+    "4.9": "config.amazonaws.com", **{f"4.{n}": "ec2.amazonaws.com" for n in range(10, 15)},
+    "4.15": "organizations.amazonaws.com",
+}
+
+
+def whole_chain(account, control_id, trail="cis-monitoring", region=REGION):
+    """The PASS message: the chain that holds, trail to confirmed subscription."""
+    metric = seed.metric_of(control_id)
+    return (
+        f"trail {trail} -> log group {trail}-trail-logs -> metric filter {metric} -> alarm {metric} -> "
+        f"SNS topic arn:aws:sns:{region}:{account}:cis-alarms with a confirmed subscription"
+    )
+
+
 def no_filter(control_id, log_group=LOG_GROUP, trail="cis-monitoring"):
     return f"no metric filter on log group {log_group} (trail {trail}) catches every event of the CIS {control_id} pattern"
 
@@ -69,15 +88,18 @@ def test_4_1_to_4_15_pass_on_a_whole_chain_and_fail_at_each_broken_link(audit, m
     }
     for control_id in MONITORED:
         found = {f.account: (f.status, f.message) for f in run.of(control_id)}
+        source = f" from {FIRST_SOURCE[control_id]}" if control_id in FIRST_SOURCE else ""
         assert found == {
-            A: ("PASS", ""),
-            B: ("FAIL", broken_in_b[control_id]) if control_id in broken_in_b else ("PASS", ""),
+            A: ("PASS", whole_chain(A, control_id)),
+            B: ("FAIL", broken_in_b[control_id]) if control_id in broken_in_b else ("PASS", whole_chain(B, control_id)),
             C: ("FAIL", f"account {C} has no multi-region CloudTrail trail"),
             D: ("FAIL", f"no multi-region trail of account {D} is logging"),
-            E: ("FAIL", f"no logging multi-region trail of account {E} records both read and write management events"),
-            F: ("FAIL", f"no logging multi-region trail of account {F} that records all management events "
+            E: ("FAIL", f"no logging multi-region trail of account {E} records every management event the CIS "
+                        f"{control_id} pattern matches: trail cis-monitoring does not record all read management "
+                        f"events{source}: event selector #1 narrows ReadWriteType (WriteOnly)"),
+            F: ("FAIL", f"no logging multi-region trail of account {F} that records the CIS {control_id} events "
                         "delivers them to CloudWatch Logs"),
-            G: ("PASS", "") if control_id == "4.3" else (
+            G: ("PASS", whole_chain(G, control_id, "cis-b-watched")) if control_id == "4.3" else (
                 "FAIL", no_filter(control_id, "cis-a-unwatched-trail-logs", "cis-a-unwatched")),
         }, control_id
 
@@ -126,7 +148,7 @@ def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_regio
     run = audit("4.1", "4.16", accounts=[A, B, C, D, E], regions=[REGION, OTHER_REGION], plugins=plugins)
 
     assert {f.account: (f.status, f.message) for f in run.of("4.1")} == {
-        A: ("PASS", ""),
+        A: ("PASS", whole_chain(A, "4.1")),
         B: ("ERROR", denied(B, REGION, "logs", "DescribeMetricFilters")),
         C: ("ERROR", denied(C, REGION, "cloudwatch", "DescribeAlarms")),
         D: ("FAIL", f"log group {LOG_GROUP} that trail cis-monitoring delivers to does not exist"),
@@ -141,6 +163,38 @@ def test_4_1_and_4_16_unreadable_evidence_is_an_error_and_security_hub_per_regio
         (C, OTHER_REGION): ("FAIL", f"Security Hub is not enabled in account {C}, region {OTHER_REGION}"),
     }
     assert run.one("4.16", account=A, region=REGION).resource == f"arn:aws:securityhub:{REGION}:{A}:hub/default"
+
+
+def test_4_x_a_trail_homed_outside_the_audited_regions_and_an_excluded_event_source(audit, moto):
+    # A: the whole chain lives in eu-west-1, a region this run does not audit
+    log_group = seed.trail_into_logs(moto, A, OTHER_REGION)
+    seed.whole_chains(moto, A, OTHER_REGION, log_group, ["4.5", "4.7"], seed.topic(moto, A, OTHER_REGION))
+    # B: all management events but KMS's (what the console offers to leave out)
+    no_kms = [{"Name": "no kms", "FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Management"]},
+        {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]},
+    ]}]
+    log_group = seed.trail_into_logs(moto, B, REGION, advanced=no_kms)
+    seed.whole_chains(moto, B, REGION, log_group, ["4.1", "4.5", "4.7"], seed.topic(moto, B, REGION))
+
+    run = audit("4.1", "4.5", "4.7", accounts=[A, B], regions=[REGION])
+
+    def found(control, account):
+        finding = run.one(control, account=account)
+        return finding.status, finding.message
+
+    assert found("4.5", A) == ("PASS", whole_chain(A, "4.5", region=OTHER_REGION))
+    assert found("4.7", A) == ("PASS", whole_chain(A, "4.7", region=OTHER_REGION))
+    assert found("4.5", B) == ("PASS", whole_chain(B, "4.5"))
+    narrowed = "advanced selector 'no kms' narrows eventSource (NotEquals kms.amazonaws.com)"
+    assert found("4.7", B) == ("FAIL", (
+        f"no logging multi-region trail of account {B} records every management event the CIS 4.7 pattern "
+        f"matches: trail cis-monitoring does not record all read management events from kms.amazonaws.com: {narrowed}"
+    ))
+    assert found("4.1", B) == ("FAIL", (
+        f"no logging multi-region trail of account {B} records every management event the CIS 4.1 pattern "
+        f"matches: trail cis-monitoring does not record all read management events: {narrowed}"
+    ))
 
 
 # -- the chain on records alone (no audit): cases moto cannot stage ----------------------

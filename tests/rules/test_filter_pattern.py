@@ -7,6 +7,7 @@ catching other events), whatever their spacing, quoting, selector form and order
 import pytest
 
 from plugin.registry import by_id
+from plugin.rules import filter_pattern
 from plugin.rules.filter_pattern import PatternError, covers, normalised, parse, uncovered
 
 REGISTRY = by_id()
@@ -247,3 +248,17 @@ def test_an_explosive_pattern_is_refused_not_expanded():
     clauses = ["(" + " || ".join(f"$.{field} = {i}" for i in range(10)) + ")" for field in "abcd"]
     with pytest.raises(PatternError, match="more than 4096 alternatives"):
         parse("{ " + " && ".join(clauses) + " }")
+
+
+def test_named_events_give_the_sources_and_names_a_trail_must_record():
+    from plugin.registry import by_id
+
+    def named(control):
+        return set().union(*(filter_pattern.named_events(filter_pattern.parse(t))
+                             for t in by_id()[control].extra["filter_patterns"]))
+
+    assert named("4.1") == named("4.3") >= {(None, None)}
+    assert named("4.7") == {("kms.amazonaws.com", "DisableKey"), ("kms.amazonaws.com", "ScheduleKeyDeletion")}
+    assert named("4.2") == named("4.6") == {("signin.amazonaws.com", "ConsoleLogin")}
+    assert ("iam.amazonaws.com", "CreatePolicy") in named("4.4") and ("organizations.amazonaws.com", "CreatePolicy") in named("4.4")
+    assert {source for source, _ in named("4.13")} == {"ec2.amazonaws.com"}

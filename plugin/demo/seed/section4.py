@@ -66,8 +66,12 @@ def trail_into_logs(
     logging: bool = True,
     read_write: str = "All",
     to_logs: bool = True,
+    advanced: list[dict] | None = None,
 ) -> str:
-    """A trail (and its bucket and log group); returns the log group's name."""
+    """A trail (and its bucket and log group); returns the log group's name.
+
+    ``advanced``: advanced event selectors instead of the basic all-management one.
+    """
     bucket = f"{name}-{account}-{region}"
     s3 = clients.client("s3", account, region)
     location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
@@ -79,9 +83,12 @@ def trail_into_logs(
     delivery = {"CloudWatchLogsLogGroupArn": arn, "CloudWatchLogsRoleArn": LOG_ROLE.format(account=account)} if to_logs else {}
     trail = clients.client("cloudtrail", account, region)
     trail.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region, **delivery)
-    trail.put_event_selectors(
-        TrailName=name, EventSelectors=[{"ReadWriteType": read_write, "IncludeManagementEvents": True}]
-    )
+    if advanced is not None:
+        trail.put_event_selectors(TrailName=name, AdvancedEventSelectors=advanced)
+    else:
+        trail.put_event_selectors(
+            TrailName=name, EventSelectors=[{"ReadWriteType": read_write, "IncludeManagementEvents": True}]
+        )
     if logging:
         trail.start_logging(Name=name)
     return log_group
