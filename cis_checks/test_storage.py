@@ -3,7 +3,7 @@
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import changed, control, evidence
+from plugin.controls import changed, control, evidence, passed_because
 from plugin.evidence import ebs, efs, rds, s3
 from plugin.rules import s3_policy
 
@@ -54,23 +54,35 @@ def test_2_2_1_ebs_encryption_by_default(region):
     )
 
 
-@control("2.3.1", units=rds.all_db_instances)
+# 2.3.1 and 2.3.2 read only the instance's own description, never its routes (2.3.3).
+@control("2.3.1", units=rds.all_db_instances, reads=("instance",))
 def test_2_3_1_rds_storage_encrypted(db):
     evidence("rds:DescribeDBInstances", DBInstanceIdentifier=db.id, StorageEncrypted=db.storage_encrypted)
     assert db.storage_encrypted, f"RDS instance {db.id} does not encrypt its storage"
 
 
-@control("2.3.2", units=rds.all_db_instances)
+@control("2.3.2", units=rds.all_db_instances, reads=("instance",))
 def test_2_3_2_rds_auto_minor_version_upgrade(db):
     evidence("rds:DescribeDBInstances", DBInstanceIdentifier=db.id,
              AutoMinorVersionUpgrade=db.auto_minor_version_upgrade)
     assert db.auto_minor_version_upgrade, f"RDS instance {db.id} does not upgrade minor versions automatically"
 
 
-@control("2.3.3", units=rds.all_db_instances)
+@control("2.3.3", units=rds.all_db_instances, reads=("routes",))
 def test_2_3_3_rds_not_publicly_accessible(db):
-    evidence("rds:DescribeDBInstances", DBInstanceIdentifier=db.id, PubliclyAccessible=db.publicly_accessible)
-    assert not db.publicly_accessible, f"RDS instance {db.id} is publicly accessible"
+    evidence("rds:DescribeDBInstances", DBInstanceIdentifier=db.id, PubliclyAccessible=db.publicly_accessible,
+             DBSubnetGroup=db.subnet_group)
+    if not db.publicly_accessible:
+        return
+    assert db.subnet_group, f"RDS instance {db.id} is publicly accessible, and AWS reports no DB subnet group whose routes could show otherwise"
+    evidence("ec2:DescribeRouteTables", routes_to_internet_gateways=[r.describe() for r in db.internet_routes])
+    assert not db.internet_routes, (
+        f"RDS instance {db.id} is publicly accessible: " + "; ".join(r.describe() for r in db.internet_routes)
+    )
+    passed_because(
+        f"RDS instance {db.id} has PubliclyAccessible set, but no subnet of its DB subnet group {db.subnet_group} "
+        "routes 0.0.0.0/0 or ::/0 to an internet gateway: it is reachable from the internet only if routing changes"
+    )
 
 
 @control("rds-multi-az", units=rds.db_instances_with_clusters, reads=("cluster",))

@@ -1,10 +1,17 @@
-"""RDS DB instances, per region (2.3.1-2.3.3)."""
+"""RDS DB instances, per region (2.3.1-2.3.3, and the later versions' Multi-AZ check).
+
+2.3.3 follows the benchmark's audit past the PubliclyAccessible flag: an instance with
+the flag set is reachable from the internet only when a subnet of its DB subnet group
+routes 0.0.0.0/0 or ::/0 to an internet gateway, so the region's route tables are read
+(ec2:DescribeRouteTables, once per region, only where an instance has the flag set).
+"""
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 
-from .base import Unit, collector
+from ..rules.network import InternetRoute, internet_routes
+from .base import Unit, collector, errors_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,29 +24,43 @@ class DbInstance(Unit):
     multi_az: bool = False
     cluster_id: str | None = None  # the DB cluster it belongs to (Aurora, Multi-AZ DB clusters)
     cluster_multi_az: bool | None = None  # that cluster's MultiAZ (rds-multi-az reads it)
+    subnet_group: str | None = None  # None: AWS reports no DB subnet group
+    internet_routes: tuple[InternetRoute, ...] = ()  # read only when publicly_accessible ("routes")
 
 
 @collector(regional=True)
 def db_instances(aws, region) -> list[DbInstance]:
     """Every DB instance; a failed listing makes the region's instances one ERROR."""
-    found = []
-    for raw in aws.call("rds", "DescribeDBInstances", region=region).get("DBInstances", []):
-        found.append(
-            DbInstance(
-                account=aws.account,
-                region=region,
-                resource=raw.get("DBInstanceArn") or raw["DBInstanceIdentifier"],
-                label=f"db/{raw['DBInstanceIdentifier']}",
-                id=raw["DBInstanceIdentifier"],
-                engine=raw.get("Engine", ""),
-                storage_encrypted=bool(raw.get("StorageEncrypted")),
-                auto_minor_version_upgrade=bool(raw.get("AutoMinorVersionUpgrade")),
-                publicly_accessible=bool(raw.get("PubliclyAccessible")),
-                multi_az=bool(raw.get("MultiAZ")),
-                cluster_id=raw.get("DBClusterIdentifier"),
-            )
-        )
-    return found
+    listed = aws.call("rds", "DescribeDBInstances", region=region).get("DBInstances", [])
+    tables = None
+    if any(raw.get("PubliclyAccessible") and raw.get("DBSubnetGroup") for raw in listed):
+        tables = aws.read("ec2", "DescribeRouteTables", region=region)
+    return [_instance(aws, region, raw, tables) for raw in listed]
+
+
+def _instance(aws, region, raw: dict, tables) -> DbInstance:
+    group = raw.get("DBSubnetGroup") or {}
+    routes, errors = (), {}
+    if raw.get("PubliclyAccessible") and group:
+        subnets = [s.get("SubnetIdentifier") for s in group.get("Subnets", []) or []]
+        routes = tuple(internet_routes((tables.value or {}).get("RouteTables", []), group.get("VpcId"), subnets))
+        errors = errors_of(routes=tables)
+    return DbInstance(
+        account=aws.account,
+        region=region,
+        resource=raw.get("DBInstanceArn") or raw["DBInstanceIdentifier"],
+        label=f"db/{raw['DBInstanceIdentifier']}",
+        id=raw["DBInstanceIdentifier"],
+        engine=raw.get("Engine", ""),
+        storage_encrypted=bool(raw.get("StorageEncrypted")),
+        auto_minor_version_upgrade=bool(raw.get("AutoMinorVersionUpgrade")),
+        publicly_accessible=bool(raw.get("PubliclyAccessible")),
+        multi_az=bool(raw.get("MultiAZ")),
+        cluster_id=raw.get("DBClusterIdentifier"),
+        subnet_group=group.get("DBSubnetGroupName") if group else None,
+        internet_routes=routes,
+        errors=errors,
+    )
 
 
 def all_db_instances(inv):

@@ -196,6 +196,57 @@ def _first_match(inbound: list[Rule], source: str, carried: str, port: int) -> R
     return None  # nothing matched: the ACL's implicit final deny applies
 
 
+# -- routes to the internet (2.3.3) ----------------------------------------
+
+@dataclass(frozen=True)
+class InternetRoute:
+    """A subnet whose route table sends the whole internet to an internet gateway."""
+
+    subnet: str
+    route_table: str
+    destination: str  # 0.0.0.0/0 or ::/0
+    gateway: str  # igw-...
+
+    def describe(self) -> str:
+        return f"subnet {self.subnet} routes {self.destination} to internet gateway {self.gateway} (route table {self.route_table})"
+
+
+def _table_of(subnet: str, vpc_id: str | None, tables: list[Rule]) -> Rule | None:
+    """The route table a subnet uses: its explicit association, else its VPC's main table."""
+    for table in tables:
+        for association in table.get("Associations", []) or []:
+            if association.get("SubnetId") == subnet and _associated(association):
+                return table
+    for table in tables:
+        if table.get("VpcId") == vpc_id and any(
+            a.get("Main") and _associated(a) for a in table.get("Associations", []) or []
+        ):
+            return table
+    return None
+
+
+def _associated(association: Rule) -> bool:
+    return (association.get("AssociationState") or {}).get("State", "associated") == "associated"
+
+
+def internet_routes(route_tables: Iterable[Rule], vpc_id: str | None, subnets: Iterable[str]) -> list[InternetRoute]:
+    """The subnets (of one VPC) that route 0.0.0.0/0 or ::/0 to an internet gateway.
+
+    An egress-only internet gateway (``eigw-``) lets nothing in, and a blackhole route
+    goes nowhere: neither makes a subnet public.
+    """
+    tables = list(route_tables)
+    found = []
+    for subnet in subnets:
+        table = _table_of(subnet, vpc_id, tables)
+        for route in (table or {}).get("Routes", []) or []:
+            destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
+            gateway = route.get("GatewayId") or ""
+            if destination in (ANY_IPV4, ANY_IPV6) and gateway.startswith("igw-") and route.get("State") != "blackhole":
+                found.append(InternetRoute(subnet, table.get("RouteTableId", ""), destination, gateway))
+    return found
+
+
 # -- instance metadata (5.6) ------------------------------------------------
 
 def imdsv2_only(options: Rule) -> bool:

@@ -109,6 +109,27 @@ def test_2_2_1_ebs_default_encryption_per_region(audit, moto):
     )
 
 
+def db_subnet_group(moto, account, name, *, to_internet):
+    """A VPC with two subnets grouped for RDS; with ``to_internet`` the first subnet's route
+    table sends 0.0.0.0/0 to an internet gateway (the second uses the VPC's main table)."""
+    ec2 = moto.client("ec2", account)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{n}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
+               for n, zone in ((1, "a"), (2, "b"))]
+    route = None
+    if to_internet:
+        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+        ec2.associate_route_table(RouteTableId=table, SubnetId=subnets[0])
+        route = (subnets[0], table, gateway)
+    moto.client("rds", account).create_db_subnet_group(
+        DBSubnetGroupName=name, DBSubnetGroupDescription="test", SubnetIds=subnets
+    )
+    return route
+
+
 def test_2_3_rds_instances_both_sides(audit, moto):
     rds = moto.client("rds", A)
     common = dict(DBInstanceClass="db.t3.micro", MasterUsername="admin", MasterUserPassword="password-123", AllocatedStorage=20)
@@ -116,12 +137,43 @@ def test_2_3_rds_instances_both_sides(audit, moto):
                            AutoMinorVersionUpgrade=True, PubliclyAccessible=False, **common)
     rds.create_db_instance(DBInstanceIdentifier="exposed", Engine="mysql", StorageEncrypted=False,
                            AutoMinorVersionUpgrade=False, PubliclyAccessible=True, **common)
-    run = audit("2.3.1", "2.3.2", "2.3.3", accounts=[A])
-    for control in ("2.3.1", "2.3.2", "2.3.3"):
-        assert run.statuses(control) == {f"{A}-us-east-1-db/exposed": "FAIL", f"{A}-us-east-1-db/tidy": "PASS"}
+    # The flag set, in subnets that route to an internet gateway, and in subnets that do not.
+    subnet, table, gateway = db_subnet_group(moto, A, "public-subnets", to_internet=True)
+    db_subnet_group(moto, A, "private-subnets", to_internet=False)
+    for name, group in (("internet", "public-subnets"), ("flagged", "private-subnets")):
+        rds.create_db_instance(DBInstanceIdentifier=name, Engine="postgres", StorageEncrypted=True,
+                               AutoMinorVersionUpgrade=True, PubliclyAccessible=True, DBSubnetGroupName=group, **common)
+    # B: the route tables cannot be read: the flagged instance's 2.3.3 is an ERROR, not a guess
+    db_subnet_group(moto, B, "private-subnets", to_internet=False)
+    moto.client("rds", B).create_db_instance(DBInstanceIdentifier="unknown", Engine="postgres", StorageEncrypted=True,
+                                             AutoMinorVersionUpgrade=True, PubliclyAccessible=True,
+                                             DBSubnetGroupName="private-subnets", **common)
+    run = audit("2.3.1", "2.3.2", "2.3.3", accounts=[A, B],
+                plugins=[Refuse(B, ("ec2", "DescribeRouteTables"), message="denied by the test")])
+    for control in ("2.3.1", "2.3.2"):
+        assert run.statuses(control) == {
+            f"{A}-us-east-1-db/exposed": "FAIL", f"{A}-us-east-1-db/tidy": "PASS", f"{A}-us-east-1-db/internet": "PASS",
+            f"{A}-us-east-1-db/flagged": "PASS", f"{B}-us-east-1-db/unknown": "PASS",
+        }
     assert run.one("2.3.1", status="FAIL").message == "RDS instance exposed does not encrypt its storage"
     assert run.one("2.3.2", status="FAIL").message == "RDS instance exposed does not upgrade minor versions automatically"
-    assert run.one("2.3.3", status="FAIL").message == "RDS instance exposed is publicly accessible"
+
+    def found(name, account=A):
+        finding = [f for f in run.of("2.3.3", account=account) if f.test_id.endswith(f"-db/{name}]")][0]
+        return finding.status, finding.message
+
+    assert found("tidy") == ("PASS", "")
+    assert found("exposed") == ("FAIL", "RDS instance exposed is publicly accessible, and AWS reports no DB subnet group "
+                                        "whose routes could show otherwise")
+    assert found("internet") == ("FAIL", f"RDS instance internet is publicly accessible: subnet {subnet} routes "
+                                         f"0.0.0.0/0 to internet gateway {gateway} (route table {table})")
+    assert found("flagged") == ("PASS", "RDS instance flagged has PubliclyAccessible set, but no subnet of its DB subnet "
+                                        "group private-subnets routes 0.0.0.0/0 or ::/0 to an internet gateway: it is "
+                                        "reachable from the internet only if routing changes")
+    assert found("unknown", B) == ("ERROR", (
+        f"ec2:DescribeRouteTables failed in account {B}, region us-east-1: AccessDenied (denied by the test); "
+        "grant ec2:DescribeRouteTables to the audit role"
+    ))
 
 
 def test_2_4_1_efs_and_an_empty_control(audit, moto):

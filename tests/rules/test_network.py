@@ -193,3 +193,50 @@ def test_acl_without_entries_denies_everything():
 )
 def test_imdsv2_only(options, expected):
     assert imdsv2_only(options) is expected
+
+
+# -- routes to the internet (2.3.3) ------------------------------------------
+from plugin.rules.network import InternetRoute, internet_routes  # noqa: E402
+
+VPC = "vpc-1"
+
+
+def table(table_id, routes, subnets=(), main=False, vpc=VPC):
+    associations = [{"SubnetId": s, "RouteTableId": table_id, "AssociationState": {"State": "associated"}} for s in subnets]
+    if main:
+        associations.append({"Main": True, "RouteTableId": table_id})
+    return {"RouteTableId": table_id, "VpcId": vpc, "Associations": associations, "Routes": routes}
+
+
+def route(destination, gateway, state="active"):
+    key = "DestinationIpv6CidrBlock" if ":" in destination else "DestinationCidrBlock"
+    return {key: destination, "GatewayId": gateway, "State": state}
+
+
+LOCAL = route("10.0.0.0/16", "local")
+
+
+def test_a_subnet_uses_its_own_table_else_the_main_one():
+    tables = [
+        table("rtb-main", [LOCAL, route("0.0.0.0/0", "igw-1")], main=True),
+        table("rtb-private", [LOCAL], subnets=["subnet-private"]),
+        table("rtb-other-vpc", [route("0.0.0.0/0", "igw-9")], main=True, vpc="vpc-2"),
+    ]
+    assert internet_routes(tables, VPC, ["subnet-private", "subnet-unassociated"]) == [
+        InternetRoute("subnet-unassociated", "rtb-main", "0.0.0.0/0", "igw-1")
+    ]
+
+
+def test_only_the_whole_internet_to_an_internet_gateway_counts():
+    tables = [
+        table("rtb-a", [route("::/0", "igw-6")], subnets=["subnet-ipv6"]),
+        table("rtb-b", [route("::/0", "eigw-1")], subnets=["subnet-egress-only"]),
+        table("rtb-c", [route("0.0.0.0/0", "igw-1", state="blackhole")], subnets=["subnet-blackhole"]),
+        table("rtb-d", [route("0.0.0.0/0", "nat-1")], subnets=["subnet-nat"]),
+        table("rtb-e", [route("0.0.0.0/1", "igw-1")], subnets=["subnet-half"]),
+        table("rtb-f", [LOCAL], subnets=["subnet-old"]) | {"Associations": [
+            {"SubnetId": "subnet-old", "AssociationState": {"State": "disassociated"}}]},
+    ]
+    subnets = ["subnet-ipv6", "subnet-egress-only", "subnet-blackhole", "subnet-nat", "subnet-half", "subnet-old"]
+    assert internet_routes(tables, VPC, subnets) == [InternetRoute("subnet-ipv6", "rtb-a", "::/0", "igw-6")]
+    assert internet_routes([], VPC, subnets) == []

@@ -62,6 +62,27 @@ def enable_mfa_delete(clients: EstateClients, account: str, region: str, bucket:
         S3Response.get_bucket_versioning = _versioning_with_mfa_delete
 
 
+def db_subnet_group(clients: EstateClients, account: str, region: str, name: str, prefix: str, *, to_internet: bool) -> str:
+    """A VPC (``prefix``.0.0/16) with two subnets grouped for RDS; with ``to_internet`` both
+    route 0.0.0.0/0 to an internet gateway. Returns the group's name."""
+    ec2 = clients.client("ec2", account, region)
+    vpc = ec2.create_vpc(CidrBlock=f"{prefix}.0.0/16")["Vpc"]["VpcId"]
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"{prefix}.{n}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for n, zone in enumerate(zones, start=1)]
+    if to_internet:
+        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+        for subnet in subnets:
+            ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    clients.client("rds", account, region).create_db_subnet_group(
+        DBSubnetGroupName=name, DBSubnetGroupDescription=f"demo {name}", SubnetIds=subnets
+    )
+    return name
+
+
 # -- the estate ----------------------------------------------------------------------------
 def seed(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, ...]) -> None:
     first = accounts[0]
@@ -99,10 +120,19 @@ def seed(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, 
             MultiAZ=account == first,  # Multi-AZ in one account only (rds-multi-az, v4.0.1 on)
         )
         if account == first:
+            # Flagged public and in subnets routed to an internet gateway: really public (2.3.3).
             rds.create_db_instance(
                 DBInstanceIdentifier="legacy-reports", Engine="mysql", DBInstanceClass="db.t3.micro",
                 MasterUsername="admin", MasterUserPassword="demo-password-1", AllocatedStorage=20,
                 StorageEncrypted=False, AutoMinorVersionUpgrade=False, PubliclyAccessible=True,
+                DBSubnetGroupName=db_subnet_group(clients, account, home, "reports-public", "10.40", to_internet=True),
+            )
+            # Flagged public, but its subnets have no route to an internet gateway: 2.3.3 passes, saying so.
+            rds.create_db_instance(
+                DBInstanceIdentifier="analytics-db", Engine="postgres", DBInstanceClass="db.t3.micro",
+                MasterUsername="admin", MasterUserPassword="demo-password-1", AllocatedStorage=20,
+                StorageEncrypted=True, AutoMinorVersionUpgrade=True, PubliclyAccessible=True,
+                DBSubnetGroupName=db_subnet_group(clients, account, home, "analytics-private", "10.41", to_internet=False),
             )
 
         efs = clients.client("efs", account, home)
