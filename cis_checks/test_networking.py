@@ -23,23 +23,25 @@ def _group_message(group, source, openings) -> str:
     return f"security group {group.display} allows {source} to {ports}"
 
 
-@control("5.2", units=network.all_security_groups)
+# group.inbound holds every managed prefix list's CIDRs (evidence/network.py): a list that
+# could not be read makes the group an ERROR ("prefix_lists"), never a pass.
+@control("5.2", units=network.all_security_groups, reads=("prefix_lists",))
 def test_5_2_security_group_blocks_admin_ports_from_ipv4_internet(group):
     openings = group_openings(group.inbound, ANY_IPV4)
     evidence("ec2:DescribeSecurityGroups", GroupName=group.group_name, IpPermissions=opening_rules(openings))
     assert not openings, _group_message(group, ANY_IPV4, openings)
 
 
-@control("5.3", units=network.all_security_groups)
+@control("5.3", units=network.all_security_groups, reads=("prefix_lists",))
 def test_5_3_security_group_blocks_admin_ports_from_ipv6_internet(group):
     openings = group_openings(group.inbound, ANY_IPV6)
     evidence("ec2:DescribeSecurityGroups", GroupName=group.group_name, IpPermissions=opening_rules(openings))
     assert not openings, _group_message(group, ANY_IPV6, openings)
 
 
-@control("5.4", units=network.default_security_groups)
+@control("5.4", units=network.default_security_groups, reads=("rules",))
 def test_5_4_default_security_group_has_no_rules(group):
-    inbound, outbound = rule_count(group.inbound), rule_count(group.outbound)
+    inbound, outbound = rule_count(group.inbound_rules), rule_count(group.outbound_rules)
     evidence("ec2:DescribeSecurityGroups", GroupId=group.id, inbound_rules=inbound, outbound_rules=outbound)
     assert inbound == outbound == 0, (
         f"default security group {group.id} of {group.vpc_id} allows traffic: "
@@ -72,12 +74,12 @@ def test_5_6_instance_requires_imdsv2(instance):
     )
 
 
-@control("cifs-port-restricted", units=network.all_security_groups)
+@control("cifs-port-restricted", units=network.all_security_groups, reads=("prefix_lists",))
 def test_cifs_port_restricted(group):
-    openings = cifs_openings(group.inbound)
+    openings = cifs_openings(group.inbound)  # prefix lists expanded, as for 5.2 and 5.3
     evidence("ec2:DescribeSecurityGroups", GroupName=group.group_name, IpPermissions=opening_rules(openings))
     assert not openings, f"security group {group.display} allows " + " and ".join(
-        f"{o.source} to port {o.port} ({o.traffic})" for o in openings
+        f"{o.source} to {o.describe()}" for o in openings
     )
 
 

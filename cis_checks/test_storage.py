@@ -11,7 +11,7 @@ from plugin.rules import s3_policy
 @control("2.1.1", units=s3.all_buckets, reads=("policy",))
 def test_2_1_1_bucket_policy_denies_http(bucket):
     tls_version_counts = changed("C1")  # v4.0.1 on: a Deny on an old TLS version is accepted too
-    form = s3_policy.https_denial(bucket.policy, bucket.name, accept_tls_version=tls_version_counts)
+    form = s3_policy.https_denial(bucket.policy, bucket.name, bucket.partition, accept_tls_version=tls_version_counts)
     evidence("s3:GetBucketPolicy", deny_condition_key=form,
              Deny=[s for s in s3_policy.statements(bucket.policy) if s.get("Effect") == "Deny"])
     wanted = "aws:SecureTransport is false" + (" or s3:TlsVersion is below a minimum" if tls_version_counts else "")

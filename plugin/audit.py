@@ -118,7 +118,8 @@ class CisAudit:
         opts = self.options
         hook = self.config.hook
         sessions = SessionFactory(
-            Credentials(opts.role_name, opts.external_id, opts.profile, opts.max_attempts),
+            Credentials(opts.role_name, opts.external_id, opts.profile, opts.max_attempts,
+                        region=opts.regions[0] if opts.regions else None),
             on_call=lambda service, op: self.reader.count_request(service, op),
             configure_session=lambda s, account: hook.pytest_cis_configure_session(session=s, account=account),
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from .aws import partitions
 from .gating import options as gating_options
 from . import registry
 from .registry import DEFAULT_BENCHMARK
@@ -124,6 +125,12 @@ def parse_regions(value: str | None) -> tuple[str, ...] | None:
     for region in regions:
         if region not in known_regions():
             raise pytest.UsageError(f"--aws-regions: {region!r} is not an AWS region known to botocore")
+    found = {partitions.of_region(r): r for r in reversed(regions)}
+    if len(found) > 1:
+        named = ", ".join(f"{region} ({partition})" for partition, region in sorted(found.items()))
+        raise pytest.UsageError(
+            f"--aws-regions mixes partitions: {named}; a run audits the partition of its credentials, so run once per partition"
+        )
     return tuple(dict.fromkeys(regions))
 
 

@@ -108,10 +108,11 @@ def run_audit(
         "-p", "no:cacheprovider",
         "--aws-accounts", ",".join(accounts),
         "--aws-role-name", ROLE,
-        "--aws-regions", ",".join(regions),
         "--cis-json", str(findings),
         *args,
     ]
+    if regions:  # none: every enabled region of the account
+        argv += ["--aws-regions", ",".join(regions)]
     if controls:
         # Selected before parametrisation, so only these controls' evidence is read.
         argv += ["--cis-controls", ",".join(controls)]

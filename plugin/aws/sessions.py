@@ -11,13 +11,13 @@ import botocore.config
 import botocore.exceptions
 import botocore.session
 
-from . import local_endpoint
+from . import local_endpoint, partitions
 from .readonly import check_read_only
 from .strict_json import refuse_unreadable_json
 
-# IAM, Organizations, account and other global services are called in this region.
+# IAM, Organizations, account and other global services are called in the partition's
+# home region (partitions.py): us-east-1, us-gov-west-1, cn-north-1.
 GLOBAL_REGION = "global"
-HOME_REGION = "us-east-1"
 SESSION_NAME = "cis-aws-pytest-audit"
 
 
@@ -31,6 +31,8 @@ class Credentials:
     external_id: str | None
     profile: str | None
     max_attempts: int = 10
+    # A region of the partition to audit (the first of --aws-regions); else the profile's.
+    region: str | None = None
 
 
 def endpoint_url() -> str | None:
@@ -76,6 +78,7 @@ class SessionFactory:
         self._base: boto3.Session | None = None
         self._loader = None  # botocore's model loader, shared by every session we open
         self._caller_account: str | None = None
+        self._partition: str | None = None
         self._sessions: dict[str, boto3.Session | AccountUnavailable] = {}
         self._clients: dict[tuple[str, str, str], object] = {}
 
@@ -94,9 +97,27 @@ class SessionFactory:
         """The account of the base credentials (sts:GetCallerIdentity)."""
         with self._lock:
             if self._caller_account is None:
-                sts = self._make_client(self.base_session(), HOME_REGION, "sts")
-                self._caller_account = sts.get_caller_identity()["Account"]
+                sts = self._make_client(self.base_session(), partitions.home_region(self.partition), "sts")
+                identity = sts.get_caller_identity()
+                self._caller_account = identity["Account"]
+                # The caller's ARN says which partition its credentials belong to.
+                self._partition = partitions.of_arn(identity.get("Arn", "")) if identity.get("Arn") else self._partition
             return self._caller_account
+
+    @property
+    def partition(self) -> str:
+        """The partition audited: the caller's (from the region asked for, or the profile's,
+        until sts:GetCallerIdentity names it)."""
+        with self._lock:
+            if self._partition is None:
+                region = self._credentials.region or self.base_session().region_name
+                self._partition = partitions.of_region(region) if region else partitions.DEFAULT
+            return self._partition
+
+    @property
+    def home_region(self) -> str:
+        """Where the partition's global services (IAM, STS, Organizations) are called."""
+        return partitions.home_region(self.partition)
 
     # -- per account ------------------------------------------------------
     def session(self, account: str) -> boto3.Session:
@@ -112,11 +133,11 @@ class SessionFactory:
         base = self.base_session()
         if account == self.caller_account():
             return base
-        role_arn = f"arn:aws:iam::{account}:role/{self._credentials.role_name}"
+        role_arn = f"arn:{self.partition}:iam::{account}:role/{self._credentials.role_name}"
         params = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
         if self._credentials.external_id:
             params["ExternalId"] = self._credentials.external_id
-        sts = self._make_client(base, HOME_REGION, "sts")
+        sts = self._make_client(base, self.home_region, "sts")
         try:
             creds = sts.assume_role(**params)["Credentials"]
         except botocore.exceptions.ClientError as exc:
@@ -149,7 +170,7 @@ class SessionFactory:
         return fresh
 
     def client(self, account: str, region: str, service: str):
-        real_region = HOME_REGION if region == GLOBAL_REGION else region
+        real_region = self.home_region if region == GLOBAL_REGION else region
         key = (account, real_region, service)
         with self._lock:
             if key not in self._clients:

@@ -67,10 +67,11 @@ EACH_WORKERS = 8
 class AccountAws:
     """What a collector sees: the cached reader bound to one account, and the run's clock."""
 
-    def __init__(self, reader: AwsReader, account: str, now: dt.datetime):
+    def __init__(self, reader: AwsReader, account: str, now: dt.datetime, partition: str = "aws"):
         self._reader = reader
         self.account = account
         self.now = now
+        self.partition = partition  # aws, aws-us-gov, aws-cn: every ARN a collector builds uses it
         # What the collector read, in order: names the answers a collector tripped over.
         self.operations: list[tuple[str, str]] = []
 

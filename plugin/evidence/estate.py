@@ -5,6 +5,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
+from ..aws import partitions
 from ..aws.errors import AwsCallError
 from ..aws.reader import AwsReader
 from ..aws.sessions import GLOBAL_REGION, AccountUnavailable, SessionFactory
@@ -26,6 +27,7 @@ class AccountInfo:
 class Estate:
     accounts: list[AccountInfo]
     started: dt.datetime  # the run's clock: ages (45, 90 days) are measured from here
+    partition: str = partitions.DEFAULT  # the caller's: every ARN and region list comes from it
 
     @property
     def integrated(self) -> list[AccountInfo]:
@@ -39,11 +41,11 @@ class Estate:
         return sorted({r for a in self.accounts for r in a.regions})
 
     def to_dict(self) -> dict:
-        return {"started": self.started, "accounts": [asdict(a) for a in self.accounts]}
+        return {"started": self.started, "partition": self.partition, "accounts": [asdict(a) for a in self.accounts]}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Estate":
-        return cls([AccountInfo(**a) for a in data["accounts"]], data["started"])
+        return cls([AccountInfo(**a) for a in data["accounts"]], data["started"], data.get("partition", partitions.DEFAULT))
 
 
 def unavailable_error(account: AccountInfo) -> AwsCallError:
@@ -64,6 +66,7 @@ def discover_estate(
     max_workers: int,
 ) -> Estate:
     started = run_clock()
+    partition = sessions.partition
 
     def one(account: str) -> AccountInfo:
         try:
@@ -80,11 +83,19 @@ def discover_estate(
             r["RegionName"]
             for r in described.get("Regions", [])
             if r.get("OptInStatus", "opt-in-not-required") in ENABLED_OPT_IN
+            and partitions.of_region(r["RegionName"]) == partition
         }
         wanted = requested_regions or sorted(enabled)
-        skipped = {r: "opt-in region not enabled in this account" for r in wanted if r not in enabled}
+        skipped = {r: _why_skipped(r, partition) for r in wanted if r not in enabled}
         return AccountInfo(account, True, regions=sorted(r for r in wanted if r in enabled), skipped_regions=skipped)
 
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(accounts)))) as pool:
         found = list(pool.map(one, accounts))
-    return Estate(sorted(found, key=lambda a: a.id), started)
+    return Estate(sorted(found, key=lambda a: a.id), started, partition)
+
+
+def _why_skipped(region: str, partition: str) -> str:
+    other = partitions.of_region(region)
+    if other != partition:
+        return f"in the {other} partition, not the caller's ({partition})"
+    return "opt-in region not enabled in this account"

@@ -33,7 +33,7 @@ def vpcs(aws, region) -> list[Vpc]:
         Vpc(
             account=aws.account,
             region=region,
-            resource=f"arn:aws:ec2:{region}:{aws.account}:vpc/{raw['VpcId']}",
+            resource=f"arn:{aws.partition}:ec2:{region}:{aws.account}:vpc/{raw['VpcId']}",
             label=f"vpc/{raw['VpcId']}",
             id=raw["VpcId"],
             flow_logs=by_vpc.get(raw["VpcId"], []),

@@ -21,8 +21,13 @@ from ..rules import ages, iam_policy
 from .base import Unevaluable, Unit, collector, errors_of
 
 ROOT_ROW = "<root_account>"
-SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
-CLOUDSHELL_POLICY = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"
+# AWS-managed policies, by name: their ARN is arn:<partition>:iam::aws:policy/<name>.
+SUPPORT_POLICY = "AWSSupportAccess"
+CLOUDSHELL_POLICY = "AWSCloudShellFullAccess"
+
+
+def aws_managed_policy(aws, name: str) -> str:
+    return f"arn:{aws.partition}:iam::aws:policy/{name}"
 ROOT_VIRTUAL_MFA_SUFFIX = "root-account-mfa-device"
 # GetCredentialReport answers these while the report GenerateCredentialReport asked for is being built.
 REPORT_NOT_READY = ("ReportInProgress", "ReportNotPresent")
@@ -233,8 +238,8 @@ def account(aws) -> IamAccount:
     policy = aws.read("iam", "GetAccountPasswordPolicy", absent=("NoSuchEntity",))
     virtual_mfa = aws.read("iam", "ListVirtualMFADevices")
     report = _read(credential_report, aws)
-    support = aws.read("iam", "ListEntitiesForPolicy", PolicyArn=SUPPORT_POLICY)
-    cloudshell = aws.read("iam", "ListEntitiesForPolicy", PolicyArn=CLOUDSHELL_POLICY)
+    support = aws.read("iam", "ListEntitiesForPolicy", PolicyArn=aws_managed_policy(aws, SUPPORT_POLICY))
+    cloudshell = aws.read("iam", "ListEntitiesForPolicy", PolicyArn=aws_managed_policy(aws, CLOUDSHELL_POLICY))
     root_row = (report.value or {}).get(ROOT_ROW)
     return IamAccount(
         account=aws.account,

@@ -32,7 +32,7 @@ def instances(aws, region) -> list[Instance]:
                 Instance(
                     account=aws.account,
                     region=region,
-                    resource=f"arn:aws:ec2:{region}:{aws.account}:instance/{instance_id}",
+                    resource=f"arn:{aws.partition}:ec2:{region}:{aws.account}:instance/{instance_id}",
                     label=f"instance/{instance_id}",
                     id=instance_id,
                     name=tags.get("Name", instance_id),

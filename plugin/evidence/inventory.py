@@ -34,7 +34,7 @@ class Inventory:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._results:
-                aws = AccountAws(self.reader, account, self.now)
+                aws = AccountAws(self.reader, account, self.now, self.estate.partition)
                 try:
                     self._results[key] = collector(aws, region)
                 except AwsCallError as error:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .base import Unit, collector
+from ..aws.reader import Read
+from ..rules.network import expand_prefix_lists, prefix_lists
+from .base import Unit, collector, errors_of
 
 
 def _name_tag(raw: dict) -> str | None:
@@ -32,6 +34,11 @@ class NetworkAcl(Unit):
 
 @dataclass(frozen=True, kw_only=True)
 class SecurityGroup(Unit):
+    """A security group. ``inbound`` / ``outbound`` are what it lets through: its permissions
+    with every managed prefix list they name expanded into its CIDRs (a list that could not
+    be read leaves "prefix_lists" / "egress_prefix_lists" in ``errors``). ``inbound_rules`` /
+    ``outbound_rules`` are the permissions as AWS lists them."""
+
     id: str
     group_name: str
     name_tag: str | None
@@ -39,6 +46,8 @@ class SecurityGroup(Unit):
     vpc_id: str | None
     inbound: tuple[dict[str, Any], ...]
     outbound: tuple[dict[str, Any], ...]
+    inbound_rules: tuple[dict[str, Any], ...] = ()
+    outbound_rules: tuple[dict[str, Any], ...] = ()
 
     @property
     def is_vpc_default(self) -> bool:
@@ -60,7 +69,7 @@ def network_acls(aws, region) -> list[NetworkAcl]:
         NetworkAcl(
             account=aws.account,
             region=region,
-            resource=f"arn:aws:ec2:{region}:{aws.account}:network-acl/{raw['NetworkAclId']}",
+            resource=f"arn:{aws.partition}:ec2:{region}:{aws.account}:network-acl/{raw['NetworkAclId']}",
             label=f"network-acl/{raw['NetworkAclId']}",
             id=raw["NetworkAclId"],
             vpc_id=raw.get("VpcId", ""),
@@ -75,23 +84,42 @@ def network_acls(aws, region) -> list[NetworkAcl]:
 @collector(regional=True)
 def security_groups(aws, region) -> list[SecurityGroup]:
     response = aws.call("ec2", "DescribeSecurityGroups", region=region)
-    return [
-        SecurityGroup(
-            account=aws.account,
-            region=region,
-            resource=raw.get("SecurityGroupArn")
-            or f"arn:aws:ec2:{region}:{aws.account}:security-group/{raw['GroupId']}",
-            label=f"security-group/{raw['GroupId']}",
-            id=raw["GroupId"],
-            group_name=raw.get("GroupName", ""),
-            name_tag=_name_tag(raw),
-            description=raw.get("Description", ""),
-            vpc_id=raw.get("VpcId"),
-            inbound=tuple(raw.get("IpPermissions", [])),
-            outbound=tuple(raw.get("IpPermissionsEgress", [])),
-        )
-        for raw in response.get("SecurityGroups", [])
-    ]
+    listed = response.get("SecurityGroups", [])
+    named = set().union(*(prefix_lists(raw.get(key, [])) for raw in listed
+                          for key in ("IpPermissions", "IpPermissionsEgress"))) if listed else set()
+    entries: dict[str, list[str]] = {}
+    failed: dict[str, Read] = {}
+    for listed_id in sorted(named):
+        read = aws.read("ec2", "GetManagedPrefixListEntries", region=region, PrefixListId=listed_id)
+        if read.error is not None:
+            failed[listed_id] = read
+        else:
+            entries[listed_id] = [e.get("Cidr") for e in (read.value or {}).get("Entries", []) if e.get("Cidr")]
+    return [_group(aws, region, raw, entries, failed) for raw in listed]
+
+
+def _group(aws, region: str, raw: dict, entries: dict[str, list[str]], failed: dict[str, Read]) -> SecurityGroup:
+    inbound, outbound = raw.get("IpPermissions", []), raw.get("IpPermissionsEgress", [])
+    unread_in = next((failed[i] for i in sorted(prefix_lists(inbound)) if i in failed), None)
+    unread_out = next((failed[i] for i in sorted(prefix_lists(outbound)) if i in failed), None)
+    return SecurityGroup(
+        account=aws.account,
+        region=region,
+        resource=raw.get("SecurityGroupArn")
+        or f"arn:{aws.partition}:ec2:{region}:{aws.account}:security-group/{raw['GroupId']}",
+        label=f"security-group/{raw['GroupId']}",
+        id=raw["GroupId"],
+        group_name=raw.get("GroupName", ""),
+        name_tag=_name_tag(raw),
+        description=raw.get("Description", ""),
+        vpc_id=raw.get("VpcId"),
+        inbound=expand_prefix_lists(inbound, entries),
+        outbound=expand_prefix_lists(outbound, entries),
+        inbound_rules=tuple(inbound),
+        outbound_rules=tuple(outbound),
+        errors=errors_of(**{name: read for name, read in (("prefix_lists", unread_in), ("egress_prefix_lists", unread_out))
+                            if read is not None}),
+    )
 
 
 def all_network_acls(inv):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..aws import partitions
 from ..aws.errors import AwsCallError
 from ..aws.sessions import GLOBAL_REGION
 from .base import Unit, collector, errors_of
@@ -23,11 +24,17 @@ class Bucket(Unit):
     acl: dict[str, Any] | None = None
     logging: dict[str, Any] | None = None  # LoggingEnabled, or None when access logging is off
 
+    @property
+    def partition(self) -> str:
+        return self.resource.split(":")[1]
 
-def bucket_region(location: dict | None) -> str:
-    """GetBucketLocation answers None for us-east-1 and the legacy "EU" for eu-west-1."""
+
+def bucket_region(location: dict | None, partition: str = partitions.DEFAULT) -> str:
+    """GetBucketLocation answers None for the partition's first region (us-east-1) and the
+    legacy "EU" for eu-west-1."""
     constraint = (location or {}).get("LocationConstraint")
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
+    home = partitions.home_region(partition)
+    return {None: home, "": home, "EU": "eu-west-1"}.get(constraint, constraint)
 
 
 @collector(regional=False)
@@ -43,12 +50,12 @@ def buckets(aws) -> list[Bucket]:
 
 
 def _bucket(aws, name: str, account_flags, account_block) -> Bucket:
-    identity = dict(account=aws.account, resource=f"arn:aws:s3:::{name}", label=f"bucket/{name}", name=name)
+    identity = dict(account=aws.account, resource=f"arn:{aws.partition}:s3:::{name}", label=f"bucket/{name}", name=name)
     location = aws.read("s3", "GetBucketLocation", Bucket=name)
     if location.error is not None:
         # Without its region nothing else about the bucket can be read reliably.
         return Bucket(region=GLOBAL_REGION, errors={f: location.error for f in BUCKET_FIELDS}, **identity)
-    region = bucket_region(location.value)
+    region = bucket_region(location.value, aws.partition)
     policy = aws.read("s3", "GetBucketPolicy", region=region, absent=("NoSuchBucketPolicy",), Bucket=name)
     versioning = aws.read("s3", "GetBucketVersioning", region=region, Bucket=name)
     block = aws.read(

@@ -23,7 +23,7 @@ def hub(aws, region) -> SecurityHub:
     return SecurityHub(
         account=aws.account,
         region=region,
-        resource=(described or {}).get("HubArn") or f"arn:aws:securityhub:{region}:{aws.account}:hub/default",
+        resource=(described or {}).get("HubArn") or f"arn:{aws.partition}:securityhub:{region}:{aws.account}:hub/default",
         label="securityhub",
         enabled=described is not None,
         subscribed_at=(described or {}).get("SubscribedAt"),

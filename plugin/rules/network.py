@@ -64,20 +64,54 @@ class Opening:
     protocols: tuple[str, ...] = ()  # for network ACLs: which of tcp/udp get through
     rule_number: int | None = None  # for network ACLs
     rule: Rule | None = field(default=None, compare=False)  # the permission or entry that opens it, as AWS gave it
+    prefix_list: str | None = None  # for security groups: the managed prefix list holding the source
 
     def describe(self) -> str:
         if self.rule_number is None:
-            return f"port {self.port} ({self.traffic})"
+            via = f", through prefix list {self.prefix_list}" if self.prefix_list else ""
+            return f"port {self.port} ({self.traffic}{via})"
         over = " and ".join(self.protocols)
         return f"{self.source} to port {self.port} over {over} (rule {self.rule_number}: {self.traffic})"
 
 
 # -- security groups (5.2, 5.3) ---------------------------------------------
+# A rule can name a managed prefix list instead of a CIDR (``PrefixListIds``). The
+# evidence layer expands each list into the rule's IpRanges / Ipv6Ranges (entries marked
+# with the list's ``PrefixListId``), so every rule over a group's permissions (5.2, 5.3,
+# the later CIFS control) sees the addresses the list holds.
 
-def _sources(permission: Rule) -> set[str]:
-    ipv4 = {r.get("CidrIp") for r in permission.get("IpRanges", [])}
-    ipv6 = {r.get("CidrIpv6") for r in permission.get("Ipv6Ranges", [])}
-    return ipv4 | ipv6
+def prefix_lists(permissions: Iterable[Rule]) -> set[str]:
+    """The managed prefix lists a group's permissions name."""
+    return {ref.get("PrefixListId") for p in permissions for ref in p.get("PrefixListIds", []) or [] if ref.get("PrefixListId")}
+
+
+def expand_prefix_lists(permissions: Iterable[Rule], entries: Mapping[str, Iterable[str]]) -> tuple[dict, ...]:
+    """The permissions with each named prefix list's CIDRs added to their IpRanges / Ipv6Ranges.
+
+    ``entries`` maps a prefix list id to its CIDRs; a list it lacks (unreadable) is left
+    as it is: the caller makes the unit an ERROR rather than guess.
+    """
+    expanded = []
+    for permission in permissions:
+        found = dict(permission)
+        ipv4, ipv6 = list(found.get("IpRanges", []) or []), list(found.get("Ipv6Ranges", []) or [])
+        for ref in found.get("PrefixListIds", []) or []:
+            listed = ref.get("PrefixListId")
+            for cidr in entries.get(listed, ()):
+                if ":" in cidr:
+                    ipv6.append({"CidrIpv6": cidr, "PrefixListId": listed})
+                else:
+                    ipv4.append({"CidrIp": cidr, "PrefixListId": listed})
+        found["IpRanges"], found["Ipv6Ranges"] = ipv4, ipv6
+        expanded.append(found)
+    return tuple(expanded)
+
+
+def _source_range(permission: Rule, source: str) -> Rule | None:
+    """The permission's range entry for ``source`` (a CIDR written directly wins over a list)."""
+    ranges = [r for r in permission.get("IpRanges", []) or [] if r.get("CidrIp") == source]
+    ranges += [r for r in permission.get("Ipv6Ranges", []) or [] if r.get("CidrIpv6") == source]
+    return min(ranges, key=lambda r: "PrefixListId" in r, default=None)
 
 
 def group_openings(
@@ -97,12 +131,14 @@ def group_openings(
     protocols = tuple(protocols)
     for permission in permissions:
         protocol = protocol_of(permission.get("IpProtocol"))
-        if protocol not in protocols or source not in _sources(permission):
+        matched = _source_range(permission, source)
+        if protocol not in protocols or matched is None:
             continue
         low, high = permission.get("FromPort"), permission.get("ToPort")
         for port in ports:
             if port not in found and covers(low, high, port):
-                found[port] = Opening(source, port, traffic(protocol, low, high), rule=permission)
+                found[port] = Opening(source, port, traffic(protocol, low, high), rule=permission,
+                                      prefix_list=matched.get("PrefixListId"))
     return [found[port] for port in sorted(found)]
 
 

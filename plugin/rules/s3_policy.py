@@ -29,9 +29,9 @@ def _covers_s3_actions(statement: dict) -> bool:
     return any(str(action).lower() in ("s3:*", "*") for action in as_list(statement.get("Action")))
 
 
-def _covers_objects(statement: dict, bucket: str) -> bool:
+def _covers_objects(statement: dict, bucket: str, partition: str) -> bool:
     """A resource pattern matching every object key of the bucket (``b/*``, ``*``...)."""
-    sample = f"arn:aws:s3:::{bucket}/"
+    sample = f"arn:{partition}:s3:::{bucket}/"
     for pattern in as_list(statement.get("Resource")):
         pattern = str(pattern)
         if pattern.endswith("*") and fnmatch.fnmatchcase(sample, pattern):
@@ -64,9 +64,11 @@ def _only_old_tls(condition: Any) -> bool:
 SECURE_TRANSPORT, TLS_VERSION = "aws:SecureTransport", "s3:TlsVersion"
 
 
-def https_denial(policy: str | dict | None, bucket: str, accept_tls_version: bool = False) -> str | None:
+def https_denial(policy: str | dict | None, bucket: str, partition: str = "aws",
+                 accept_tls_version: bool = False) -> str | None:
     """The form of the Deny that refuses insecure requests to everybody on every S3 action
-    over all the bucket's objects: ``aws:SecureTransport`` (false), or, when
+    over all the bucket's objects (object ARNs of ``partition``: aws, aws-us-gov, aws-cn):
+    ``aws:SecureTransport`` (false), or, when
     ``accept_tls_version`` (rule C1, v4.0.1 on), ``s3:TlsVersion`` (below a minimum).
     None when the policy holds neither. The SecureTransport form wins when both are there:
     it is the one that refuses plain HTTP."""
@@ -76,7 +78,7 @@ def https_denial(policy: str | dict | None, bucket: str, accept_tls_version: boo
             str(statement.get("Effect", "")).lower() == "deny"
             and is_everyone(statement.get("Principal"))
             and _covers_s3_actions(statement)
-            and _covers_objects(statement, bucket)
+            and _covers_objects(statement, bucket, partition)
         ):
             continue
         if _only_insecure_transport(statement.get("Condition")):
@@ -86,9 +88,9 @@ def https_denial(policy: str | dict | None, bucket: str, accept_tls_version: boo
     return found
 
 
-def denies_insecure_transport(policy: str | dict | None, bucket: str) -> bool:
+def denies_insecure_transport(policy: str | dict | None, bucket: str, partition: str = "aws") -> bool:
     """True if one statement denies every S3 action over HTTP to everybody, on all objects."""
-    return https_denial(policy, bucket) == SECURE_TRANSPORT
+    return https_denial(policy, bucket, partition) == SECURE_TRANSPORT
 
 
 # -- 3.3 (the policy side is resource_policy.public_statements) ---------------------

@@ -130,6 +130,52 @@ def test_5_2_and_5_3_open_admin_ports_per_address_family(audit, moto):
     assert {f.message for f in run.of("5.2", status="PASS") + run.of("5.3", status="PASS")} == {""}
 
 
+def prefix_list(ec2, name, family, *cidrs):
+    return ec2.create_managed_prefix_list(
+        PrefixListName=name, MaxEntries=5, AddressFamily=family, Entries=[{"Cidr": c} for c in cidrs],
+    )["PrefixList"]["PrefixListId"]
+
+
+def from_lists(port, *lists):
+    return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "PrefixListIds": [{"PrefixListId": i} for i in lists]}
+
+
+def test_5_2_and_5_3_rules_naming_a_prefix_list_are_expanded(audit, moto):
+    ec2 = moto.client("ec2", A, REGION)
+    vpc = default_vpc(ec2)
+    anywhere = prefix_list(ec2, "anywhere", "IPv4", "198.51.100.0/24", "0.0.0.0/0")
+    anywhere_v6 = prefix_list(ec2, "anywhere-v6", "IPv6", "::/0")
+    office = prefix_list(ec2, "office", "IPv4", "203.0.113.0/24")
+    ssh = group(ec2, vpc, "ssh-from-list", from_lists(22, anywhere))
+    rdp = group(ec2, vpc, "rdp-from-list", from_lists(3389, office, anywhere_v6))
+    narrow = group(ec2, vpc, "office-only", from_lists(22, office))
+    # B: the list a group names cannot be read: the group is an ERROR for 5.2 and 5.3, never a pass
+    other = moto.client("ec2", B, REGION)
+    hidden = prefix_list(other, "hidden", "IPv4", "0.0.0.0/0")
+    unread = group(other, default_vpc(other), "unread", from_lists(22, hidden))
+    refuse = Refuse(B, ("ec2", "GetManagedPrefixListEntries"), code="UnauthorizedOperation", message="denied by the test")
+
+    run = audit("5.2", "5.3", "5.4", accounts=[A, B], plugins=[refuse])
+
+    def found(control, group_id, account=A):
+        finding = run.one(control, resource=f"arn:aws:ec2:{REGION}:{account}:security-group/{group_id}")
+        return finding.status, finding.message
+
+    assert found("5.2", ssh) == (
+        "FAIL", f"security group {ssh} (ssh-from-list) allows 0.0.0.0/0 to port 22 (tcp 22, through prefix list {anywhere})"
+    )
+    assert found("5.3", ssh) == ("PASS", "")
+    assert found("5.2", rdp) == ("PASS", "")
+    assert found("5.3", rdp) == (
+        "FAIL", f"security group {rdp} (rdp-from-list) allows ::/0 to port 3389 (tcp 3389, through prefix list {anywhere_v6})"
+    )
+    assert found("5.2", narrow) == found("5.3", narrow) == ("PASS", "")
+    denied = str(AwsCallError(B, REGION, "ec2", "GetManagedPrefixListEntries", "UnauthorizedOperation", "denied by the test"))
+    assert found("5.2", unread, B) == found("5.3", unread, B) == ("ERROR", denied)
+    # 5.4 counts rules as AWS lists them, and needs no prefix list
+    assert run.one("5.4", account=B).status == "FAIL"
+
+
 # -- 5.4 and 5.5 ---------------------------------------------------------------
 
 def test_5_4_default_group_of_each_vpc_must_be_empty_and_5_5_is_manual_per_account(audit, moto):

@@ -240,3 +240,36 @@ def test_only_the_whole_internet_to_an_internet_gateway_counts():
     subnets = ["subnet-ipv6", "subnet-egress-only", "subnet-blackhole", "subnet-nat", "subnet-half", "subnet-old"]
     assert internet_routes(tables, VPC, subnets) == [InternetRoute("subnet-ipv6", "rtb-a", "::/0", "igw-6")]
     assert internet_routes([], VPC, subnets) == []
+
+
+# -- managed prefix lists in security group rules (5.2, 5.3, and any rule over groups) ----
+from plugin.rules.network import ANY_IPV4, ANY_IPV6, Opening, expand_prefix_lists, group_openings, prefix_lists  # noqa: E402
+
+
+def test_prefix_lists_are_expanded_into_the_rule_they_are_named_in():
+    permissions = [
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": "pl-any"}],
+         "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+        {"IpProtocol": "-1", "PrefixListIds": [{"PrefixListId": "pl-v6"}, {"PrefixListId": "pl-unread"}]},
+    ]
+    assert prefix_lists(permissions) == {"pl-any", "pl-v6", "pl-unread"}
+    expanded = expand_prefix_lists(permissions, {"pl-any": ["0.0.0.0/0", "192.0.2.0/24"], "pl-v6": ["::/0"]})
+    assert expanded[0]["IpRanges"] == [
+        {"CidrIp": "10.0.0.0/8"}, {"CidrIp": "0.0.0.0/0", "PrefixListId": "pl-any"}, {"CidrIp": "192.0.2.0/24", "PrefixListId": "pl-any"},
+    ]
+    assert expanded[1]["Ipv6Ranges"] == [{"CidrIpv6": "::/0", "PrefixListId": "pl-v6"}]
+    assert permissions[0]["IpRanges"] == [{"CidrIp": "10.0.0.0/8"}]  # the listed rules are left as AWS gave them
+    assert group_openings(expanded, ANY_IPV4) == [Opening(ANY_IPV4, 22, "tcp 22", prefix_list="pl-any")]
+    assert group_openings(expanded, ANY_IPV6) == [
+        Opening(ANY_IPV6, 22, "all traffic", prefix_list="pl-v6"), Opening(ANY_IPV6, 3389, "all traffic", prefix_list="pl-v6"),
+    ]
+    # any port a later rule asks about (CIFS: 445) sees the expansion too
+    assert group_openings(expanded, ANY_IPV6, ports=(445,)) == [Opening(ANY_IPV6, 445, "all traffic", prefix_list="pl-v6")]
+    assert Opening(ANY_IPV4, 22, "tcp 22", prefix_list="pl-any").describe() == "port 22 (tcp 22, through prefix list pl-any)"
+
+
+def test_a_cidr_written_in_the_rule_is_named_before_a_list_holding_it():
+    permission = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                  "PrefixListIds": [{"PrefixListId": "pl-any"}]}
+    expanded = expand_prefix_lists([permission], {"pl-any": ["0.0.0.0/0"]})
+    assert group_openings(expanded, ANY_IPV4) == [Opening(ANY_IPV4, 22, "tcp 22")]

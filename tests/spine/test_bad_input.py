@@ -12,6 +12,11 @@ CASES = {
         ["--aws-accounts", "111111111111", "--aws-regions", "us-east-1,mars-north-1"],
         "ERROR: --aws-regions: 'mars-north-1' is not an AWS region known to botocore",
     ),
+    "regions of two partitions": (
+        ["--aws-accounts", "111111111111", "--aws-regions", "us-east-1,us-gov-west-1,eu-west-1"],
+        "ERROR: --aws-regions mixes partitions: us-east-1 (aws), us-gov-west-1 (aws-us-gov); a run audits the "
+        "partition of its credentials, so run once per partition",
+    ),
     "missing snapshot": (
         ["--aws-snapshot", "/nonexistent/snapshot.json"],
         "ERROR: --aws-snapshot: the file /nonexistent/snapshot.json does not exist",

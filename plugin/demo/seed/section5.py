@@ -7,7 +7,8 @@ seeding adds it: "left as created" then looks as it does on AWS.
 
 One account also holds a security group whose description, Name tag and rule description
 carry HTML markup (``MARKUP``) and that fails 5.2: the reports (its message, and the
-evidence of the failure) must show it escaped.
+evidence of the failure) must show it escaped. Another has SSH rules naming managed
+prefix lists, one of which holds 0.0.0.0/0.
 """
 from __future__ import annotations
 
@@ -62,6 +63,12 @@ def _remote_desktop(ec2) -> None:
     vpc = _default_vpc(ec2)
     _group(ec2, vpc, "rdp-jump", "RDP jump host", _tcp(3389, 3389, v6=[ANYWHERE_V6]))
     _group(ec2, vpc, "office-ssh", "SSH from the office", _tcp(22, 22, v4=["203.0.113.0/24"]))
+    # SSH "from the partners' networks": a managed prefix list that someone widened to
+    # 0.0.0.0/0 (5.2 fails through the list), and one that still holds only the partners.
+    partners = _prefix_list(ec2, "partner-networks", "198.51.100.0/24", ANYWHERE_V4)
+    vendors = _prefix_list(ec2, "vendor-networks", "192.0.2.0/24")
+    _group(ec2, vpc, "partner-ssh", "SSH from partner networks", _from_list(22, partners))
+    _group(ec2, vpc, "vendor-ssh", "SSH from vendor networks", _from_list(22, vendors))
     _empty_default_group(ec2, vpc)
     _instance(ec2, "batch", HttpTokens="optional", HttpEndpoint="disabled")
 
@@ -124,6 +131,16 @@ def _group(ec2, vpc: str, name: str, description: str, *permissions: dict, name_
     )["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=list(permissions))
     return group_id
+
+
+def _prefix_list(ec2, name: str, *cidrs: str) -> str:
+    return ec2.create_managed_prefix_list(
+        PrefixListName=name, MaxEntries=10, AddressFamily="IPv4", Entries=[{"Cidr": c} for c in cidrs],
+    )["PrefixList"]["PrefixListId"]
+
+
+def _from_list(port: int, prefix_list: str) -> dict:
+    return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "PrefixListIds": [{"PrefixListId": prefix_list}]}
 
 
 def _acl(ec2, vpc: str, name: str) -> str:
