@@ -21,11 +21,17 @@ HOME_REGIONS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _endpoint_data() -> botocore.session.Session:
+    """One botocore session for its endpoint data (each new session loads it again)."""
+    return botocore.session.get_session()
+
+
 @lru_cache(maxsize=None)
 def of_region(region: str) -> str:
     """The partition a region belongs to (botocore's endpoint data; "aws" for unknown ones)."""
     try:
-        return botocore.session.get_session().get_partition_for_region(region) or DEFAULT
+        return _endpoint_data().get_partition_for_region(region) or DEFAULT
     except Exception:  # noqa: BLE001 - an unknown region: the options already reject those
         return DEFAULT
 
