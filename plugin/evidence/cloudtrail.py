@@ -62,14 +62,15 @@ class UnreadTrail:
 
 @dataclass(frozen=True)
 class TrailView:
-    """Every trail of one account."""
+    """Every trail of one account. Only single-region trails can be left unread: DescribeTrails
+    in the partition's home region lists every multi-region trail (3.1 and 4.x need one)."""
 
     trails: tuple[Trail, ...] = ()
     unread: tuple[UnreadTrail, ...] = ()
 
-    @property
-    def unknown(self) -> tuple[AwsCallError, ...]:
-        return tuple(t.error for t in self.unread)
+    def unknown_in(self, region: str) -> tuple[AwsCallError, ...]:
+        """The errors that hid single-region trails homed in ``region``."""
+        return tuple(t.error for t in self.unread if t.home_region == region)
 
 
 def trail_record(aws, raw: dict) -> Trail:
@@ -138,8 +139,7 @@ def _audited(trail: Trail, regions) -> bool:
 def _own_trails(inv, account: str, found: TrailView) -> list[Unit]:
     regions = inv.estate.account(account).regions
     units: list[Unit] = [t for t in found.trails if _audited(t, regions)]
-    # Only single-region trails are left unread (DescribeTrails in the home region of the
-    # partition lists every multi-region trail): one homed in an audited region is an ERROR.
+    # An unread (single-region) trail homed in an audited region is an ERROR.
     units += [
         Unevaluable(account=account, region=t.home_region, resource=t.arn, label=f"trail/{t.name}", error=t.error)
         for t in found.unread if t.arn.split(":")[4] == account and t.home_region in regions
@@ -154,7 +154,7 @@ def all_trails(inv):
 
 @dataclass(frozen=True, kw_only=True)
 class AccountTrails(Unit):
-    """Every trail of an account (3.1), and the trails that could not be read."""
+    """Every trail of an account (3.1), and reads that failed outside the trails' own records."""
 
     trails: tuple[Trail, ...] = ()
     unknown: tuple[AwsCallError, ...] = ()
@@ -185,7 +185,7 @@ def accounts_trails(inv):
         account_trails,
         lambda account, found: [AccountTrails(
             account=account, region=GLOBAL_REGION, resource=account, label="account",
-            trails=found.trails, unknown=found.unknown,
+            trails=found.trails,
         )],
     )
 
@@ -210,7 +210,8 @@ class TrailLogBucket(Unit):
 
 @dataclass(frozen=True, kw_only=True)
 class BucketObjectLogging(Unit):
-    """A bucket with every trail of its account (3.10, 3.11)."""
+    """A bucket with every trail of its account (3.10, 3.11), and the errors that hid
+    single-region trails homed in the bucket's region."""
 
     name: str
     trails: tuple[Trail, ...] = ()
@@ -311,5 +312,5 @@ def buckets_with_trails(inv):
             continue
         yield BucketObjectLogging(
             account=bucket.account, region=bucket.region, resource=bucket.resource, label=bucket.label,
-            name=bucket.name, trails=found.trails, unknown=found.unknown,
+            name=bucket.name, trails=found.trails, unknown=found.unknown_in(bucket.region),
         )

@@ -369,5 +369,5 @@ def accounts(inv):
             continue
         yield MonitoredAccount(
             account=unit.account, region=GLOBAL_REGION, resource=unit.account, label="account",
-            trails=view.trails, watches=watches, unknown=view.unknown,
+            trails=view.trails, watches=watches,  # an unread trail is single-region: no chain
         )

@@ -380,3 +380,29 @@ def test_3_1_3_10_3_11_a_narrowing_selector_fails_naming_the_field(audit, moto):
         assert outcome(run, control, label="bucket/c-west", region="us-west-2") == (
             "PASS", f"trail west records every object-level {kind} event of S3 bucket c-west"
         )
+
+
+def test_a_home_region_whose_trails_cannot_be_described_errs_only_where_they_matter(audit, moto):
+    objects = [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]
+    for region, bucket in (("us-east-1", "east-data"), ("us-east-1", "east-other"), ("us-west-2", "west-data")):
+        create_bucket(moto, A, region, bucket)
+    trail(moto, A, "main", "a-trail", IsMultiRegionTrail=True, EnableLogFileValidation=True, advanced=[
+        {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+        {"Name": "east", "FieldSelectors": [*objects, {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::east-data/"]}]},
+    ])
+    trail(moto, A, "west", "a-west", "us-west-2", advanced=[{"Name": "objects", "FieldSelectors": objects}])
+    denied = Refuse(A, ("cloudtrail", "DescribeTrails"), message="denied by the test",
+                    only_if=lambda params: params.get("includeShadowTrails") is False)
+    run = audit("3.1", "3.2", "3.10", accounts=[A], regions=["us-east-1", "us-west-2"], plugins=[denied])
+
+    error = ("ERROR", f"cloudtrail:DescribeTrails failed in account {A}, region us-west-2: AccessDenied "
+                      "(denied by the test); grant cloudtrail:DescribeTrails to the audit role")
+    # 3.1 needs a multi-region trail: those are all described in the partition's home region
+    assert outcome(run, "3.1", account=A)[0] == "PASS"
+    assert outcome(run, "3.2", label="trail/main") == ("PASS", "")
+    assert outcome(run, "3.2", label="trail/west") == error
+    assert outcome(run, "3.10", label="bucket/east-data") == (
+        "PASS", "trail main records every object-level write event of S3 bucket east-data"
+    )
+    assert outcome(run, "3.10", label="bucket/east-other")[0] == "FAIL"  # the unread trail cannot see it
+    assert outcome(run, "3.10", label="bucket/west-data") == error  # the unread trail might record it

@@ -41,8 +41,12 @@ def test_an_estate_in_another_partition_is_audited_end_to_end(audit, moto, monke
 
     assert roles.arns == [f"arn:{partition}:iam::{A}:role/{ROLE}"]
     assert [(a["id"], a["regions"], a["skipped_regions"]) for a in run.document["accounts"]] == [(A, [region], {})]
-    assert run.one("2.1.1", resource=f"arn:{partition}:s3:::guarded").status == "PASS"
-    assert run.one("2.1.1", resource=f"arn:{partition}:s3:::open").status == "FAIL"
+    guarded, open_ = (run.one("2.1.1", resource=f"arn:{partition}:s3:::{name}") for name in ("guarded", "open"))
+    assert (guarded.status, guarded.message) == ("PASS", "")
+    assert (open_.status, open_.message) == ("FAIL", (
+        "the policy of S3 bucket open does not deny requests made without TLS "
+        '(a Deny to "*" on s3:* for its objects when aws:SecureTransport is false)'
+    ))
     acls = run.of("5.1")
     assert acls and all(f.resource.startswith(f"arn:{partition}:ec2:{region}:{A}:network-acl/") for f in acls)
     assert {f.region for f in run.findings} <= {region, "global"}
