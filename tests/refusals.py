@@ -22,12 +22,13 @@ class Refuse:
         code: str = "AccessDenied",
         message: str | None = None,
         only_if: Callable[[dict], bool] | None = None,
+        region: str | None = None,
     ):
         """``operations`` are (botocore service, Operation) pairs; ``message`` defaults to
         AWS's "not authorized to perform <action>"; ``only_if`` narrows the refusal to
-        calls whose parameters it accepts (one bucket, say)."""
+        calls whose parameters it accepts (one bucket, say), ``region`` to one region."""
         self.account, self.operations, self.code = account, set(operations), code
-        self.message, self.only_if = message, only_if
+        self.message, self.only_if, self.region = message, only_if, region
 
     def pytest_cis_configure_session(self, session, account):
         if account != self.account:
@@ -39,6 +40,8 @@ class Refuse:
     def _refuse(self, service: str):
         def refuse(model, context, **_):
             if self.only_if is not None and not self.only_if(context.get(PARAMS, {})):
+                return None
+            if self.region is not None and context.get("client_region") != self.region:
                 return None
             message = self.message or f"not authorized to perform {iam_action(service, model.name)}"
             error = {"Code": self.code, "Message": message}

@@ -67,10 +67,22 @@ class TrailView:
 
     trails: tuple[Trail, ...] = ()
     unread: tuple[UnreadTrail, ...] = ()
+    failed_regions: tuple[tuple[str, AwsCallError], ...] = ()  # audited regions whose listing failed
 
     def unknown_in(self, region: str) -> tuple[AwsCallError, ...]:
         """The errors that hid single-region trails homed in ``region``."""
-        return tuple(t.error for t in self.unread if t.home_region == region)
+        return tuple(t.error for t in self.unread if t.home_region == region) + tuple(
+            error for failed, error in self.failed_regions if failed == region
+        )
+
+    def with_region(self, region: str, found: list[Trail] | AwsCallError) -> "TrailView":
+        """This view and one audited region's own listing (trails homed there)."""
+        if isinstance(found, AwsCallError):
+            return TrailView(self.trails, self.unread, self.failed_regions + ((region, found),))
+        known = {t.resource for t in self.trails}
+        added = tuple(t for t in found if t.resource not in known)
+        unread = tuple(t for t in self.unread if t.arn not in {a.resource for a in added})
+        return TrailView(tuple(sorted(self.trails + added, key=lambda t: t.resource)), unread, self.failed_regions)
 
 
 def trail_record(aws, raw: dict) -> Trail:
@@ -126,8 +138,37 @@ def trail_view(aws) -> TrailView:
 
 
 @collector(regional=False)
-def account_trails(aws) -> TrailView:
+def listed_trails(aws) -> TrailView:
     return trail_view(aws)
+
+
+@collector(regional=True)
+def region_trails(aws, region) -> list[Trail]:
+    """The trails homed in an audited region, from that region's own listing: what ListTrails
+    names there, even from an endpoint whose ListTrails leaves them out."""
+    described = aws.call("cloudtrail", "DescribeTrails", region=region, includeShadowTrails=False)
+    return [trail_record(aws, raw) for raw in described.get("trailList", []) if raw.get("HomeRegion", region) == region]
+
+
+def account_trails(inv, account: str) -> TrailView:
+    """Every trail of the account: ListTrails' view and each audited region's listing.
+    Raises AwsCallError when the account's trails cannot be listed at all."""
+    view = inv.collect(listed_trails, account)
+    for region in inv.estate.account(account).regions:
+        try:
+            view = view.with_region(region, inv.collect(region_trails, account, region))
+        except AwsCallError as error:
+            view = view.with_region(region, error)
+    return view
+
+
+def _per_account(inv, build, what: str):
+    """Units built from each account's trail view (an unreachable or unlisted account: ERROR)."""
+    def each(account: str, _listed: TrailView):
+        return build(account, account_trails(inv, account))
+
+    inv.gather([region_trails], inv.max_workers)
+    return inv.per_account(listed_trails, each, what=what)
 
 
 # -- units ------------------------------------------------------------------------------
@@ -139,17 +180,22 @@ def _audited(trail: Trail, regions) -> bool:
 def _own_trails(inv, account: str, found: TrailView) -> list[Unit]:
     regions = inv.estate.account(account).regions
     units: list[Unit] = [t for t in found.trails if _audited(t, regions)]
-    # An unread (single-region) trail homed in an audited region is an ERROR.
+    # An unread (single-region) trail homed in an audited region, or an audited region whose
+    # listing failed, is an ERROR.
     units += [
         Unevaluable(account=account, region=t.home_region, resource=t.arn, label=f"trail/{t.name}", error=t.error)
         for t in found.unread if t.arn.split(":")[4] == account and t.home_region in regions
+    ]
+    units += [
+        Unevaluable(account=account, region=region, resource=account, label="trails", error=error)
+        for region, error in found.failed_regions
     ]
     return units
 
 
 def all_trails(inv):
     """Unit source (3.2, 3.4, 3.7): the account's own trails that record in an audited region."""
-    return inv.per_account(account_trails, lambda account, found: _own_trails(inv, account, found), what="trails")
+    return _per_account(inv, lambda account, found: _own_trails(inv, account, found), what="trails")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,12 +227,13 @@ class AccountTrails(Unit):
 
 def accounts_trails(inv):
     """Unit source (3.1): one unit per account, with all its trails."""
-    return inv.per_account(
-        account_trails,
+    return _per_account(
+        inv,
         lambda account, found: [AccountTrails(
             account=account, region=GLOBAL_REGION, resource=account, label="account",
             trails=found.trails,
         )],
+        what="account",
     )
 
 
@@ -282,7 +329,7 @@ def trail_buckets(inv):
                 name=name, trails=tuple(sorted(t.name for t in trails)), bucket=bucket, errors=errors,
             )
 
-    return inv.per_account(account_trails, build, what="trails")
+    return _per_account(inv, build, what="trails")
 
 
 def trails_with_buckets(inv):
@@ -305,7 +352,7 @@ def buckets_with_trails(inv):
             yield bucket
             continue
         try:
-            found = inv.collect(account_trails, bucket.account)
+            found = account_trails(inv, bucket.account)
         except AwsCallError as error:
             yield Unevaluable(account=bucket.account, region=bucket.region, resource=bucket.resource,
                               label=bucket.label, error=error)

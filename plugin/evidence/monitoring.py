@@ -361,7 +361,7 @@ def accounts(inv):
             yield unit
             continue
         try:
-            view = inv.collect(cloudtrail.account_trails, unit.account)
+            view = cloudtrail.account_trails(inv, unit.account)
             watches = inv.collect(log_groups, unit.account)
         except AwsCallError as error:
             yield Unevaluable(account=unit.account, region=GLOBAL_REGION, resource=unit.account,
