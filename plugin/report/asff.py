@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
+from ..aws import partitions
 from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
 from . import exchange
@@ -65,7 +66,7 @@ def product_fields(finding: dict) -> dict[str, str]:
 def finding_of(finding: dict, version: str, controls: dict, timestamp: str, region: str) -> dict:
     control = controls.get(finding["control"])
     status = finding["status"]
-    partition = exchange.partition(finding)
+    partition = exchange.partition(finding, default=partitions.of_region(region))  # where it is imported
     severity = {"Label": exchange.severity(finding).upper(), "Original": f"Level {finding['level']}"}
     standard = exchange.standard(version)
     resource = {"Type": exchange.resource_type(finding), "Id": exchange.resource_id(finding), "Partition": partition}

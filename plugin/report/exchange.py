@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 
+from ..aws import partitions
+from ..aws.sessions import GLOBAL_REGION as GLOBAL
 from ..gating.baseline import unit_id
 from ..outcomes import FAIL, KNOWN, PASS, WAIVED
 from .. import registry
@@ -34,7 +36,7 @@ RESOURCE_TYPES = {
 }
 ACCOUNT_TYPE = "AwsAccount"
 ACCESS_KEY_TYPE = "AwsIamAccessKey"
-ACCESS_KEY_MARK = "/access_key_"  # label user/<name>/access_key_<n>
+ACCESS_KEY_MARK = "/access-key/"  # label user/<name>/access-key/<key id>; the resource is the key id
 
 # Severity of a unit that does not comply, by benchmark level, as OCSF's Check object
 # maps CIS levels (Level 1: Medium, Level 2: High). A unit that passed is informational.
@@ -64,19 +66,21 @@ def resource_type(finding: dict) -> str:
 
 
 def resource_id(finding: dict) -> str:
-    """The resource's ARN; an access key is its user's ARN with the key's number; an account,
-    ``AWS::::Account:<id>`` as Security Hub names accounts."""
+    """The resource's ARN; an access key (AWS gives it no ARN) its id, the finding's resource;
+    an account, ``AWS::::Account:<id>`` as Security Hub names accounts."""
     kind = resource_type(finding)
     if kind == ACCOUNT_TYPE:
         return f"AWS::::Account:{finding['account']}"
-    if kind == ACCESS_KEY_TYPE:
-        return finding["resource"] + ACCESS_KEY_MARK + finding["label"].rsplit(ACCESS_KEY_MARK, 1)[1]
     return finding["resource"]
 
 
-def partition(finding: dict) -> str:
+def partition(finding: dict, default: str = partitions.DEFAULT) -> str:
+    """The partition of the finding's resource ARN, else of its region, else ``default``."""
     resource = finding["resource"]
-    return resource.split(":")[1] if resource.startswith("arn:") else "aws"
+    if resource.startswith("arn:"):
+        return resource.split(":")[1]
+    region = finding.get("region", GLOBAL)
+    return partitions.of_region(region) if region and region != GLOBAL else default
 
 
 def severity(finding: dict) -> str:

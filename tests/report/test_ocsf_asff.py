@@ -95,7 +95,11 @@ def test_resource_types_follow_the_unit():
 
     user = f"arn:aws:iam::{A}:user/alice"
     assert typed("user/alice", user) == ("AwsIamUser", user)
-    assert typed("user/alice/access_key_2", user) == ("AwsIamAccessKey", f"{user}/access_key_2")
+    assert typed("user/alice/access-key/AKIAEXAMPLE", "AKIAEXAMPLE") == ("AwsIamAccessKey", "AKIAEXAMPLE")
+    # a resource with no ARN takes its partition from its region, else from where it is imported
+    assert exchange.partition({"resource": "AKIAEXAMPLE", "region": "global"}, default="aws-us-gov") == "aws-us-gov"
+    assert exchange.partition({"resource": A, "region": "cn-north-1"}) == "aws-cn"
+    assert exchange.partition({"resource": "arn:aws-us-gov:s3:::b", "region": "global"}) == "aws-us-gov"
     assert typed("security-group/sg-1", "arn:aws:ec2:us-east-1:1:security-group/sg-1")[0] == "AwsEc2SecurityGroup"
     assert typed("bucket/b", "arn:aws:s3:::b") == ("AwsS3Bucket", "arn:aws:s3:::b")
     for label, kind in (("policy/p", "AwsIamPolicy"), ("trail/t", "AwsCloudTrailTrail"), ("key/k", "AwsKmsKey"),

@@ -95,8 +95,10 @@ def test_c3_object_read_events_need_a_multi_region_trail_from_v4(audit, moto):
 
     assert verdicts(new, "3.9")[f"{A}-{REGION}-bucket/data"] == (
         "FAIL", "no logging multi-region CloudTrail trail records object-level read events for S3 bucket data")
-    assert verdicts(new, "3.9")[f"{B}-{REGION}-bucket/data-b"] == ("PASS", "")
-    assert verdicts(old, "3.11")[f"{A}-{REGION}-bucket/data"] == ("PASS", "")
+    assert verdicts(new, "3.9")[f"{B}-{REGION}-bucket/data-b"] == (
+        "PASS", "trail global-reads records every object-level read event of S3 bucket data-b")
+    assert verdicts(old, "3.11")[f"{A}-{REGION}-bucket/data"] == (
+        "PASS", "trail local-reads records every object-level read event of S3 bucket data")
 
 
 def seed_roots(moto):
@@ -152,12 +154,16 @@ def test_c7_security_group_changes_include_modify_security_group_rules_from_v5(a
     new = audit("4.10", accounts=[A, B], args=version("5.0.0"))
     old = audit("4.10", accounts=[A, B], args=version("2.0.0"))
 
+    def chain(account):  # a pass names the chain that holds
+        return ("PASS", "trail cis-monitoring -> log group cis-monitoring-trail-logs -> metric filter cis-4-10 -> "
+                        f"alarm cis-4-10 -> SNS topic arn:aws:sns:{REGION}:{account}:cis-alarms with a confirmed subscription")
+
     assert verdicts(new, "4.10") == {
         f"{A}-global-account": ("FAIL", "no metric filter on log group cis-monitoring-trail-logs (trail cis-monitoring) "
                                         "catches every event of the CIS 4.10 pattern"),
-        f"{B}-global-account": ("PASS", ""),
+        f"{B}-global-account": chain(B),
     }
-    assert verdicts(old, "4.10") == {f"{A}-global-account": ("PASS", ""), f"{B}-global-account": ("PASS", "")}
+    assert verdicts(old, "4.10") == {f"{A}-global-account": chain(A), f"{B}-global-account": chain(B)}
     # the same failing unit under v6.0.0, where the control is 5.10: its own id in the message
     renumbered = audit("5.10", accounts=[A], args=version("6.0.0"))
     assert renumbered.one("5.10").message.endswith("catches every event of the CIS 5.10 pattern")
