@@ -22,6 +22,7 @@ from .aws import snapshot
 from .aws.reader import AwsReader
 from .aws.sessions import Credentials, SessionFactory
 from .control_modules import control_specs
+from .custom.declare import CustomSpec
 from .evidence.base import Unit, sorted_units
 from .evidence.estate import Estate, discover_estate
 from .evidence.inventory import Inventory
@@ -48,15 +49,16 @@ WORKER_WAIT_S = 6 * 3600.0
 
 
 class CisAudit:
-    def __init__(self, config: pytest.Config, options: AuditOptions):
+    def __init__(self, config: pytest.Config, options: AuditOptions, custom_controls: tuple[Control, ...] = ()):
         self.config = config
         self.options = options
         run_options.set_current(options)  # thresholds read by controls (1.7)
         self.benchmark = registry.benchmark(options.benchmark)
-        self.selected = self._select(options)
+        # A team's own controls (plugin/custom) follow the version's, under sections of their own.
+        self.selected = self._select(options, custom_controls)
         # The selected controls of the version, by the check that evaluates each.
         self.selected_checks: dict[str, Control] = {c.check: c for c in self.selected}
-        self.gate = Gate(options.gating)
+        self.gate = Gate(options.gating, custom_controls)
         self.inventory: Inventory | None = None
         self.reader: AwsReader | None = None
         # Each selected check's units (or the error its unit source raised), gathered once.
@@ -197,7 +199,8 @@ class CisAudit:
         spec = control_decl.spec_of(metafunc.definition)
         if spec is None:
             return
-        check_declaration(spec, metafunc.function.__name__)
+        if not isinstance(spec, CustomSpec):  # a team's own: checked with its metadata (plugin/custom)
+            check_declaration(spec, metafunc.function.__name__)
         units = self._units(spec) if spec.check in self.selected_checks else []
         metafunc.parametrize(spec.argname, units, ids=[u.test_id for u in units])
 
@@ -221,9 +224,9 @@ class CisAudit:
         return control_items.as_control_items(made, control, spec) if control is not None else []
 
     @staticmethod
-    def _select(options: AuditOptions) -> list:
+    def _select(options: AuditOptions, custom_controls: tuple[Control, ...] = ()) -> list:
         """--cis-level and --cis-controls, applied before parametrisation."""
-        every = controls(options.benchmark)
+        every = (*controls(options.benchmark), *custom_controls)
         try:
             selection.check_patterns(options.gating.controls, [c.id for c in every], options.benchmark)
         except selection.SelectionError as exc:

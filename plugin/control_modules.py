@@ -9,12 +9,17 @@ import of the same files, in the workers or later in this process, is untouched.
 
 Only the checks these files declare are gathered, and only for the selected benchmark
 version's selected controls: a version's evidence is all a run reads.
+
+The files are read once per run (:func:`declared`, kept on the config): a team's own
+controls (``plugin/custom``) are found in the same scan, at configure time, because
+their metadata decides which controls the run selects.
 """
 from __future__ import annotations
 
 import fnmatch
 import importlib.util
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -23,6 +28,18 @@ import pytest
 from .controls import ControlSpec, spec_of_function
 
 _counter = 0
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One control test found in a file this run collects."""
+
+    path: Path
+    function: str
+    spec: ControlSpec
+
+
+_DECLARED = pytest.StashKey["list[Declared]"]()
 
 
 def start_paths(config: pytest.Config) -> list[Path]:
@@ -68,13 +85,23 @@ def _import(path: Path):
     return module
 
 
+def declared(config: pytest.Config) -> list[Declared]:
+    """Every control test in the files this run collects, in file order (scanned once per run)."""
+    if _DECLARED not in config.stash:
+        found = []
+        for path in python_files_under(start_paths(config), config.getini("python_files")):
+            module = _import(path)
+            for name, obj in (vars(module) if module else {}).items():
+                spec = spec_of_function(obj) if name.startswith("test") else None
+                if spec is not None:
+                    found.append(Declared(path, name, spec))
+        config.stash[_DECLARED] = found
+    return config.stash[_DECLARED]
+
+
 def control_specs(config: pytest.Config) -> dict[str, ControlSpec]:
     """Every check declared in the files this run collects, by check key."""
     specs: dict[str, ControlSpec] = {}
-    for path in python_files_under(start_paths(config), config.getini("python_files")):
-        module = _import(path)
-        for name, obj in (vars(module) if module else {}).items():
-            spec = spec_of_function(obj) if name.startswith("test") else None
-            if spec is not None:
-                specs.setdefault(spec.check, spec)
+    for found in declared(config):
+        specs.setdefault(found.spec.check, found.spec)
     return specs

@@ -7,6 +7,7 @@ import pytest
 
 from . import hookspecs, options
 from .audit import NAME, CisAudit
+from .custom import plugin as custom
 from .gating.plugin import NAME as GATING, GatingPlugin
 from .report import console
 from .report import plugin as reports
@@ -59,8 +60,12 @@ def pytest_configure(config: pytest.Config) -> None:
         # A failed control is a finding, not a bug: the short summary's one line per
         # failure (its message names the resource) reads better than tracebacks.
         config.option.tbstyle = "no"
-    audit = CisAudit(config, parsed)
+    # A team's own controls (plugin.api), found beside the CIS ones: their metadata is part
+    # of what the run selects, so it is read (and checked) before anything starts.
+    own = custom.discover(config, parsed.benchmark)
+    audit = CisAudit(config, parsed, own.controls)
     config.pluginmanager.register(audit, NAME)
+    custom.register(config, own)
     config.pluginmanager.register(GatingPlugin(config, audit), GATING)
     config.pluginmanager.register(ControlRunner(config), RUNNER)
     config.pluginmanager.register(console.ConsolePlugin(config, audit, console.group_failures_by_default(config)), console.NAME)

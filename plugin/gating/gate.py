@@ -26,8 +26,9 @@ def run_date(started) -> dt.date:
 
 
 class Gate:
-    def __init__(self, options: GatingOptions):
+    def __init__(self, options: GatingOptions, custom_controls=()):
         self.options = options
+        self.custom_controls = tuple(custom_controls)  # a team's own, listed with the version's
         self.organization: OrgAccounts | None = None
         self.shard_accounts: list[str] | None = None
         self.user_deselected: set[str] = set()  # controls wholly deselected by -k / -m
@@ -102,7 +103,7 @@ class Gate:
             waivers_matched=sorted(matched - {None}, key=lambda i: int(i.lstrip("#"))),
             waivers_expired=[w.to_dict() for w in expired],
             waivers_stale=[w.to_dict() for w in stale],
-            not_selected=[c.id for c in benchmark_controls(state.benchmark)
+            not_selected=[c.id for c in (*benchmark_controls(state.benchmark), *self.custom_controls)
                           if c.id not in selected and c.id not in self.user_deselected],
             deselected=sorted(self.user_deselected, key=_control_order),
             accounts_excluded=list(org.excluded) if org else [],
@@ -113,5 +114,8 @@ class Gate:
         return report
 
 
-def _control_order(control_id: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in control_id.split(".") if p.isdigit())
+def _control_order(control_id: str) -> tuple:
+    # The benchmark's numbered ids first, then a team's own (ORG.1) by section and number.
+    parts = control_id.split(".")
+    section = "" if parts[0].isdigit() else parts[0]
+    return (section, *(int(p) for p in parts if p.isdigit()))

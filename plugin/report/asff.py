@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..aws import partitions
+from ..custom.metadata import CustomControl
 from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
 from . import exchange
@@ -20,6 +21,7 @@ from . import exchange
 SCHEMA_VERSION = "2018-10-08"
 DEFAULT_REGION = "us-east-1"
 FINDING_TYPE = "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"
+CUSTOM_TYPE_PREFIX = "Software and Configuration Checks/Industry and Regulatory Standards/"  # + a team's standard
 COMPLIANCE_STATUS = {
     PASS: "PASSED",
     FAIL: "FAILED",
@@ -68,7 +70,12 @@ def finding_of(finding: dict, version: str, controls: dict, timestamp: str, regi
     status = finding["status"]
     partition = exchange.partition(finding, default=partitions.of_region(region))  # where it is imported
     severity = {"Label": exchange.severity(finding).upper(), "Original": f"Level {finding['level']}"}
-    standard = exchange.standard(version)
+    standard = exchange.standard(version, control)
+    # A team's own control is not the benchmark's: its own generator and standard (its section).
+    own = isinstance(control, CustomControl)
+    generator = (f"{exchange.PRODUCT}/custom/{finding['control']}" if own
+                 else f"{exchange.PRODUCT}/cis-aws-foundations-benchmark/v{version}/{finding['control']}")
+    types = [f"{CUSTOM_TYPE_PREFIX}{standard}" if own else FINDING_TYPE]
     resource = {"Type": exchange.resource_type(finding), "Id": exchange.resource_id(finding), "Partition": partition}
     if finding["region"] != GLOBAL:
         resource["Region"] = finding["region"]
@@ -76,14 +83,14 @@ def finding_of(finding: dict, version: str, controls: dict, timestamp: str, regi
         "SchemaVersion": SCHEMA_VERSION,
         "Id": exchange.finding_uid(version, finding),
         "ProductArn": product_arn(finding["account"], region, partition),
-        "GeneratorId": f"{exchange.PRODUCT}/cis-aws-foundations-benchmark/v{version}/{finding['control']}",
+        "GeneratorId": generator,
         "AwsAccountId": finding["account"],
-        "Types": [FINDING_TYPE],
+        "Types": types,
         "CreatedAt": timestamp,
         "UpdatedAt": timestamp,
         "Severity": severity,
         # Security Hub takes a provider's severity and types from here after the first import.
-        "FindingProviderFields": {"Severity": severity, "Types": [FINDING_TYPE]},
+        "FindingProviderFields": {"Severity": severity, "Types": types},
         "Title": _cut(f"{finding['control']} {finding['title']}", TITLE_MAX),
         "Description": _cut(finding["message"] or f"{finding['resource']} complies with {standard} control "
                             f"{finding['control']}", DESCRIPTION_MAX),

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ..outcomes import FAIL, KNOWN
-from .. import registry
 from ..summary import Score, SummaryState
 
 # Pass-rate bars: label column, bar, value, then the baseline's three columns.
@@ -88,7 +87,8 @@ def build(state: SummaryState, first_failing: dict[tuple[str, str], str]) -> Cha
         for control, count in gating.fixed_by_control.items():
             if control in section_of:
                 fixed[section_of[control]] = fixed.get(section_of[control], 0) + count
-    titles = {n: section.title for n, section in registry.benchmark(state.benchmark).sections.items()}
+    # The sections' titles as the controls carry them: the version's, and a team's own sections.
+    titles = {c.section: c.section_title for c in state.controls}
     bars = []
     for number, counts in state.section_counts().items():
         score = Score.of(counts)

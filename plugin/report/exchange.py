@@ -12,6 +12,7 @@ from ..aws.sessions import GLOBAL_REGION as GLOBAL
 from ..gating.baseline import unit_id
 from ..outcomes import FAIL, KNOWN, PASS, WAIVED
 from .. import registry
+from ..custom.metadata import CustomControl
 from ..registry import Control
 
 PRODUCT = "pytest-cis-aws"
@@ -109,6 +110,9 @@ def remediation_text(control: Control | None, fix: str = "") -> str:
     return "\n".join(parts) or control.manual_check or ""
 
 
-def standard(version: str) -> str:
-    """The benchmark and version a finding is judged under: "CIS AWS Foundations Benchmark v2.0.0"."""
+def standard(version: str, control: Control | None = None) -> str:
+    """The benchmark and version a finding is judged under: "CIS AWS Foundations Benchmark v2.0.0";
+    for a team's own control, its section's title ("Organisation controls")."""
+    if isinstance(control, CustomControl):
+        return control.standard
     return registry.benchmark(version).name

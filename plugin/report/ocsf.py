@@ -53,7 +53,7 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
     """One OCSF Compliance Finding for one finding of the summary state."""
     uid = exchange.finding_uid(version, finding)
     control = controls.get(finding["control"])
-    standard = exchange.standard(version)
+    standard = exchange.standard(version, control)
     status = finding["status"]
     compliance_id, compliance_caption = COMPLIANCE_STATUS[status]
     severity = exchange.severity(finding)
