@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from .custom.metadata import CustomControl
 from .evidence.estate import AccountInfo, Estate
 from .gating import exit_status
 from .gating.report import GatingReport
@@ -80,9 +81,13 @@ def merge(paths: list[Path]) -> SummaryState:
             accounts.append(AccountInfo(**account))
         selected.update(document.get("controls") or [c.id for c in benchmark_controls(benchmark) if c.level <= level])
     started = min(dt.datetime.fromisoformat(d["generated"].replace("Z", "+00:00")) for _, d in documents)
+    # A team's own controls (plugin.api) are described in the findings files that ran them.
+    own = {entry["id"]: CustomControl.from_dict(entry, benchmark)
+           for _, document in documents for entry in document.get("custom_controls") or []}
     state = SummaryState(
         benchmark,
-        [c for c in benchmark_controls(benchmark) if c.id in selected],
+        [c for c in benchmark_controls(benchmark) if c.id in selected]
+        + sorted((c for c in own.values() if c.id in selected), key=lambda c: c.order),
         Estate(sorted(accounts, key=lambda a: a.id), started),
         level=level,
     )

@@ -71,15 +71,14 @@ class CustomControl(Control):
         """What a findings file keeps of it (cis-merge rebuilds the control from this)."""
         return {"id": self.id, "title": self.title, "level": self.level, "section_title": self.section_title,
                 "marker": self.marker, "description": self.description, "console": list(self.console),
-                "cli": list(self.cli), "fix": self.fix, "manual_check": self.manual_check, "source": self.source}
+                "cli": list(self.cli), "fix": self.fix, "manual_check": self.manual_check}
 
     @classmethod
     def from_dict(cls, data: dict, version: str) -> "CustomControl":
         return cls(id=data["id"], title=data["title"], level=int(data["level"]), automated=True, unit="",
                    description=data.get("description") or "", console=tuple(data.get("console") or ()),
                    cli=tuple(data.get("cli") or ()), fix=data.get("fix"), manual_check=data.get("manual_check"),
-                   benchmark=version, section_title=data["section_title"], marker=data["marker"],
-                   source=data.get("source", ""))
+                   benchmark=version, section_title=data["section_title"], marker=data["marker"])
 
 
 @dataclass
@@ -107,13 +106,14 @@ def catalogue(found: Iterable[Declared], version: str) -> Catalogue:
     if not declared:
         return Catalogue()
     where: dict[str, Declared] = {}
+    seen: dict[str, Declared] = {}  # by id in lower case: ORG.1 and org.1 would share test names
     for item in declared:
         _check_id(item)
-        if item.spec.check in where:
-            first = where[item.spec.check]
+        first = seen.get(item.spec.check.lower())
+        if first is not None:
             raise MetadataError(f"{item.path}: control id {item.spec.check} is declared twice, by {first.function} "
                                 f"in {first.path} and by {item.function}")
-        where[item.spec.check] = item
+        seen[item.spec.check.lower()] = where[item.spec.check] = item
     sections: dict[str, dict] = {}  # section -> {"title", "marker", "source"}
     beside: dict[Path, dict] = {}  # folder -> its controls.yaml, read (empty without one)
     for item in declared:
@@ -219,6 +219,9 @@ def _add_section(sections: dict, key: str, given: dict, source: Path) -> None:
             raise MetadataError(f"{source}: section {key} has marker {marker!r}, but {known['marker']!r} in "
                                 f"{known['source']}")
         return
+    taken = next((other for other, section in sections.items() if section["marker"] == marker), None)
+    if taken is not None:
+        raise MetadataError(f"{source}: section {key}: marker {marker!r} is section {taken}'s already")
     sections[key] = {"title": title.strip(), "marker": marker, "source": source}
 
 

@@ -99,22 +99,21 @@ class CustomControls:
     def pytest_runtest_call(self, item: pytest.Item):
         try:
             result = yield
-        except BaseException as raised:
-            swallowed = _first_error(item)
-            if swallowed is not None and raised is not swallowed and not _is_read_error(raised, item):
-                raise swallowed from None  # the read failed: that, not the verdict after it, is the outcome
+        except (KeyboardInterrupt, SystemExit):
             raise
-        swallowed = _first_error(item)
-        if swallowed is not None:
-            raise swallowed  # caught by the test, which passed anyway: still an ERROR
+        except BaseException as raised:
+            first = _read_errors(item)[:1]
+            if first and not any(raised is error for error in _read_errors(item)):
+                # A read failed and the test went on to its verdict: the read is the outcome.
+                raise first[0] from None
+            raise
+        first = _read_errors(item)[:1]
+        if first:
+            raise first[0]  # caught by the test, which passed anyway: still an ERROR
         return result
 
 
-def _first_error(item: pytest.Item) -> Exception | None:
+def _read_errors(item: pytest.Item) -> list[Exception]:
+    """The AWS errors and refused writes the ``aws`` fixture raised in this test."""
     view = item.stash.get(fixtures.VIEW, None)
-    return view.errors[0] if view is not None and view.errors else None
-
-
-def _is_read_error(raised: BaseException, item: pytest.Item) -> bool:
-    view = item.stash.get(fixtures.VIEW, None)
-    return view is not None and any(raised is error for error in view.errors)
+    return view.errors if view is not None else []

@@ -5,6 +5,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from ..custom.metadata import CustomControl
 from ..outcomes import evidence_of
 from ..summary import SummaryState
 
@@ -26,6 +27,7 @@ def waiver_of(finding: dict[str, str]) -> dict | None:
 
 def document(state: SummaryState) -> dict:
     estate = state.estate
+    own = [c.to_dict() for c in state.controls if isinstance(c, CustomControl)]
     return {
         "benchmark": state.benchmark_name,
         "benchmark_version": state.benchmark,
@@ -42,6 +44,8 @@ def document(state: SummaryState) -> dict:
             for a in (estate.accounts if estate else [])
         ],
         "controls": [c.id for c in state.controls],  # the controls this run selected
+        # A team's own controls (plugin.api), described: cis-merge shows them from this alone.
+        **({"custom_controls": own} if own else {}),
         "totals": asdict(state.totals()),
         # passed / (passed + failed) per control, section, account and overall, with the rest beside it.
         "scores": state.scores(),
