@@ -63,6 +63,11 @@ class CustomControl(Control):
         return function_prefix(self.id)
 
     @property
+    def assessment(self) -> str:
+        """No benchmark labels a team's own control Automated or Manual: every output leaves it blank."""
+        return ""
+
+    @property
     def standard(self) -> str:
         """What the exchange formats (OCSF, ASFF) name as the standard: the section's title."""
         return self.section_title

@@ -35,6 +35,11 @@ def short_title(title: str) -> str:
     return SHORT_TITLES.get(title) or title.split()[0]
 
 
+def heading(number: str, title: str) -> str:
+    """A heat-map column's heading: "4 Monitoring"; a team's own section (ORG) is named by its key."""
+    return f"{number} {short_title(title)}" if number[:1].isdigit() else number
+
+
 @dataclass(frozen=True)
 class SectionBar:
     number: str
@@ -184,7 +189,7 @@ def heat_map_svg(rows: list[HeatRow], titles: dict[str, str]) -> Markup:
     for index, number in enumerate(sections):
         x = HEAT_LABEL_W + HEAT_CELL_W * index + HEAT_CELL_W // 2
         out.append(Markup('<text class="cis-chart__head" x="{x}" y="16" text-anchor="middle">{label}<title>{title}</title>'
-                          '</text>').format(x=x, label=f"{number} {short_title(titles[number])}",
+                          '</text>').format(x=x, label=heading(number, titles[number]),
                                             title=f"Section {number} {titles[number]}"))
     for row_index, row in enumerate(rows):
         top = HEADER_H + HEAT_CELL_H * row_index

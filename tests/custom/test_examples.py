@@ -29,13 +29,13 @@ def test_example_controls_pass_and_fail_with_exact_messages(audit, moto):
     assert run.one("ORG.3", resource="arn:aws:s3:::a-orphan").test_id == (
         f"examples/org_controls/test_org_controls.py::test_org_3_bucket_owner_tag[{A}-eu-west-1-bucket/a-orphan]")
 
-    # Metadata: ORG.1 and ORG.2 from controls.yaml, ORG.3 from its decorator.
+    # Metadata: ORG.1 and ORG.2 from controls.yaml, ORG.3 from its decorator; no benchmark label.
     assert [(f.control, f.title, f.level, f.check, f.assessment) for f in (
         run.one("ORG.1", account=A), run.one("ORG.2", account=A, region="us-east-1"),
         run.one("ORG.3", resource="arn:aws:s3:::a-owned"))] == [
-        ("ORG.1", "Ensure every account has an account alias", 1, "ORG.1", "Automated"),
-        ("ORG.2", "Ensure EC2 instances run only in approved regions", 2, "ORG.2", "Automated"),
-        ("ORG.3", "Ensure every S3 bucket names its owner in an owner tag", 1, "ORG.3", "Automated"),
+        ("ORG.1", "Ensure every account has an account alias", 1, "ORG.1", ""),
+        ("ORG.2", "Ensure EC2 instances run only in approved regions", 2, "ORG.2", ""),
+        ("ORG.3", "Ensure every S3 bucket names its owner in an owner tag", 1, "ORG.3", ""),
     ]
     # Evidence, as the controls recorded it.
     assert run.one("ORG.1", account=A).evidence == [

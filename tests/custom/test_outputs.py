@@ -63,6 +63,9 @@ def test_custom_controls_in_every_output(audit, moto, tmp_path):
     detail = page.split('id="control-ORG-3"', 1)[1].split("</section>", 1)[0]
     assert "Each bucket carries an owner tag naming the team answerable for its data" in detail
     assert FIX in html.unescape(detail)  # escaped in the page, quotes too
+    # No benchmark labels a team's control: no "Automated in the benchmark", an empty label cell.
+    assert "in the benchmark" not in detail
+    assert re.search(r'data-control="ORG\.1">.*?<td class="cis-label" data-label=""></td>', page, re.S)
     assert 'data-section="ORG"' in page.split('aria-label="Failures per account and section"', 1)[1]
 
     # OCSF and ASFF: valid, and judged under the team's own standard, not the benchmark.
