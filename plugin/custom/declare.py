@@ -29,27 +29,16 @@ METADATA = ("title", "level", "section", "description", "remediation", "fix", "m
 class CustomSpec(ControlSpec):
     """A ``ControlSpec`` for a team's own control: its id is its check."""
 
-    # The metadata given in the decorator (only the fields given), and where.
+    # The metadata given in the decorator (only the fields given).
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    source: str = ""
-
-    @property
-    def named(self) -> bool:
-        return False
-
-    @property
-    def prefix(self) -> str:
-        """The test function's name starts with it: ``test_org_1_`` for ORG.1."""
-        return function_prefix(self.check)
 
     def slug(self, function_name: str) -> str:
-        return function_name.removeprefix(self.prefix)
-
-    def expected_name(self) -> str | None:
-        return None
+        """What the function's name says it checks, after ``test_org_1_`` (the same in every version)."""
+        return function_name.removeprefix(function_prefix(self.check))
 
 
 def function_prefix(control_id: str) -> str:
+    """A control test's name starts with it: ``test_org_1_`` for ORG.1."""
     return "test_" + control_id.lower().replace(".", "_").replace("-", "_") + "_"
 
 
@@ -86,8 +75,7 @@ def custom_control(
             raise TypeError(f"{fn.__name__} must take the unit it evaluates as its first argument")
         if not callable(units):
             raise TypeError(f"{fn.__name__}: units= must be a unit source such as accounts, regions or resources(...)")
-        spec = CustomSpec(str(id), units, (), params[0], manual, metadata=given,
-                          source=inspect.getsourcefile(fn) or "")
+        spec = CustomSpec(str(id), units, (), params[0], manual, metadata=given)
         return pytest.mark.cis(spec)(fn)
 
     return decorate

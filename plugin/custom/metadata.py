@@ -93,10 +93,6 @@ class Catalogue:
     controls: tuple[CustomControl, ...] = ()
     markers: dict[str, str] = field(default_factory=dict)  # marker -> section title
 
-    @property
-    def ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.controls)
-
 
 @lru_cache(maxsize=1)
 def cis_ids() -> frozenset[str]:
@@ -110,8 +106,34 @@ def catalogue(found: Iterable[Declared], version: str) -> Catalogue:
     declared = [d for d in found if isinstance(d.spec, CustomSpec)]
     if not declared:
         return Catalogue()
+    where = _one_declaration_each(declared)
+    beside, sections = _files_beside(declared)
+    described = _metadata(declared, beside)
+    # A section's title may come from any of its controls' decorators: all are read first.
+    for control_id, (metadata, source) in described.items():
+        if metadata.get("section") is not None:
+            _add_section(sections, _section_key(control_id), {"title": metadata["section"]}, source)
+    controls = []
+    for control_id, item in where.items():
+        metadata, source = described[control_id]
+        section = sections.get(_section_key(control_id))
+        if section is None:
+            raise MetadataError(f"{source}: section {_section_key(control_id)} of control {control_id} has no title: "
+                                f"give section=... in the decorator or sections: in {METADATA_FILE}")
+        controls.append(_control(control_id, metadata, source, section, item, version))
+    controls.sort(key=lambda c: c.order)
+    return Catalogue(tuple(controls), {s["marker"]: s["title"] for s in sections.values()})
+
+
+def _section_key(control_id: str) -> str:
+    return ID.match(control_id).group("section")
+
+
+def _one_declaration_each(declared: list[Declared]) -> dict[str, Declared]:
+    """Each id's one declaration; a well-formed id, and one test per id (case aside:
+    ORG.1 and org.1 would share test names)."""
     where: dict[str, Declared] = {}
-    seen: dict[str, Declared] = {}  # by id in lower case: ORG.1 and org.1 would share test names
+    seen: dict[str, Declared] = {}
     for item in declared:
         _check_id(item)
         first = seen.get(item.spec.check.lower())
@@ -119,8 +141,13 @@ def catalogue(found: Iterable[Declared], version: str) -> Catalogue:
             raise MetadataError(f"{item.path}: control id {item.spec.check} is declared twice, by {first.function} "
                                 f"in {first.path} and by {item.function}")
         seen[item.spec.check.lower()] = where[item.spec.check] = item
+    return where
+
+
+def _files_beside(declared: list[Declared]) -> tuple[dict[Path, dict], dict[str, dict]]:
+    """Each test folder's controls.yaml (empty without one), and the sections they define."""
+    beside: dict[Path, dict] = {}
     sections: dict[str, dict] = {}  # section -> {"title", "marker", "source"}
-    beside: dict[Path, dict] = {}  # folder -> its controls.yaml, read (empty without one)
     for item in declared:
         folder = item.path.parent
         if folder not in beside:
@@ -128,36 +155,25 @@ def catalogue(found: Iterable[Declared], version: str) -> Catalogue:
             beside[folder] = _load(path) if path.is_file() else {"sections": {}, "controls": {}}
             for key, section in beside[folder]["sections"].items():
                 _add_section(sections, key, section, path)
-    described = {}  # id -> (metadata, the file it came from)
-    for item in declared:
-        control_id, given = item.spec.check, dict(item.spec.metadata)
-        path = item.path.parent / METADATA_FILE
-        in_yaml = beside[item.path.parent]["controls"].get(control_id)
-        if given and in_yaml is not None:
-            raise MetadataError(f"{item.path}: control {control_id} is described both in its decorator and in "
-                                f"{path}: keep one")
-        described[control_id] = (in_yaml, path) if in_yaml is not None else (given, item.path)
     for folder, data in beside.items():
         unknown = sorted(set(data["controls"]) - {i.spec.check for i in declared if i.path.parent == folder})
         if unknown:
             raise MetadataError(f"{folder / METADATA_FILE}: no test beside it declares control "
                                 f"{', '.join(unknown)} (a typo in the id?)")
-    built = []
-    for control_id, item in where.items():
-        metadata, source = described[control_id]
-        section_key = ID.match(control_id).group("section")
-        if metadata.get("section") is not None:
-            _add_section(sections, section_key, {"title": metadata["section"]}, source)
-        built.append((control_id, metadata, source, section_key, item))
-    controls = []
-    for control_id, metadata, source, section_key, item in built:
-        section = sections.get(section_key)
-        if section is None:
-            raise MetadataError(f"{source}: section {section_key} of control {control_id} has no title: give "
-                                f"section=... in the decorator or sections: in {METADATA_FILE}")
-        controls.append(_control(control_id, metadata, source, section, item, version))
-    controls.sort(key=lambda c: c.order)
-    return Catalogue(tuple(controls), {s["marker"]: s["title"] for s in sections.values()})
+    return beside, sections
+
+
+def _metadata(declared: list[Declared], beside: dict[Path, dict]) -> dict[str, tuple[dict, Path]]:
+    """Each id's metadata and the file it came from: its decorator, or controls.yaml beside it."""
+    described = {}
+    for item in declared:
+        control_id, given = item.spec.check, dict(item.spec.metadata)
+        in_yaml = beside[item.path.parent]["controls"].get(control_id)
+        if given and in_yaml is not None:
+            raise MetadataError(f"{item.path}: control {control_id} is described both in its decorator and in "
+                                f"{item.path.parent / METADATA_FILE}: keep one")
+        described[control_id] = (in_yaml, item.path.parent / METADATA_FILE) if in_yaml is not None else (given, item.path)
+    return described
 
 
 def _check_id(item: Declared) -> None:
