@@ -71,3 +71,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(console.ConsolePlugin(config, audit, console.group_failures_by_default(config)), console.NAME)
     reports.default_html(config)
     config.pluginmanager.register(reports.CisReports(config), reports.NAME)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.has_plugin(NAME):  # the audit is dormant: cis_checks/ is not collected
+        custom.refuse_without_the_audit(items)

@@ -10,14 +10,18 @@
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .. import control_modules
+from ..controls import spec_of
 from ..aws.errors import AwsCallError
 from ..aws.reader import NOT_IN_SNAPSHOT
 from ..items import ControlItem
 from ..roles import is_worker
 from . import fixtures
+from .declare import CustomSpec
 from .metadata import Catalogue, CustomControl, MetadataError, catalogue
 from .reads import Ask
 from .remote import WORKER_INPUT, ReadServer, RemoteReads
@@ -34,6 +38,18 @@ def discover(config: pytest.Config, version: str) -> Catalogue:
         return catalogue(control_modules.declared(config), version)
     except MetadataError as exc:
         raise pytest.UsageError(str(exc)) from None
+
+
+def refuse_without_the_audit(items: list[pytest.Item]) -> None:
+    """Your own controls collected without the CIS ones (the audit dormant): say how to run them."""
+    for item in items:
+        spec = spec_of(item)
+        if isinstance(spec, CustomSpec):
+            path = item.nodeid.split("::")[0]
+            raise pytest.UsageError(
+                f"{path} declares your own control {spec.check}: run it with the CIS controls, "
+                f"pytest cis_checks {Path(path).parent} (add --cis-controls '{spec.check.split('.')[0]}.*' for yours alone)"
+            )
 
 
 def register(config: pytest.Config, found: Catalogue) -> None:

@@ -104,3 +104,14 @@ def test_bad_metadata_is_a_usage_error_naming_the_file(aws_env, pytester, files,
     else:
         assert errors[0] == f"ERROR: {folder / named}: {message.format(dir=folder)}"
     assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_own_controls_without_the_cis_ones_say_how_to_run_them(aws_env, pytester):
+    from tests.custom.estate import EXAMPLES
+
+    result = pytester.runpytest_inprocess(str(EXAMPLES), "-p", "plugin.entry", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    path = result.stderr.str().split("ERROR: ", 1)[1].split(" declares", 1)[0]
+    assert path.endswith("examples/org_controls/test_org_controls.py")
+    assert f"ERROR: {path} declares your own control ORG.1: run it with the CIS controls, pytest cis_checks " \
+           f"{path.rsplit('/', 1)[0]} (add --cis-controls 'ORG.*' for yours alone)" in result.stderr.str()
