@@ -3,7 +3,6 @@ terminal, HTML, findings JSON, CSV, Markdown, junitxml, OCSF, ASFF and cis-merge
 under every benchmark version."""
 from __future__ import annotations
 
-import html
 import json
 import re
 
@@ -11,6 +10,7 @@ from plugin import merge
 from tests.custom.estate import audit_examples, seed
 from tests.harness import A, B
 from tests.report import exchange, outputs
+from tests.report.test_renderers import embedded_units
 
 ORPHAN = "arn:aws:s3:::a-orphan"
 ORG_TITLES = {"ORG.1": "Ensure every account has an account alias",
@@ -62,7 +62,11 @@ def test_custom_controls_in_every_output(audit, moto, tmp_path):
     assert all(f'data-control="{cid}"' in page for cid in ORG_TITLES)
     detail = page.split('id="control-ORG-3"', 1)[1].split("</section>", 1)[0]
     assert "Each bucket carries an owner tag naming the team answerable for its data" in detail
-    assert FIX in html.unescape(detail)  # escaped in the page, quotes too
+    # The failing resources, from the units the page embeds: the fix filled in for each one.
+    units = embedded_units(page)
+    orphan_unit = next(unit for unit in units["units"] if unit[3] == ORPHAN)
+    assert (units["controls"][orphan_unit[0]], orphan_unit[5], orphan_unit[8]) == (
+        "ORG.3", "S3 bucket a-orphan has no owner tag", FIX)
     # No benchmark labels a team's control: no "Automated in the benchmark", an empty label cell.
     assert "in the benchmark" not in detail
     assert re.search(r'data-control="ORG\.1">.*?<td class="cis-label" data-label=""></td>', page, re.S)
