@@ -25,13 +25,14 @@ Everything here is kept stable; the rest of ``plugin`` is the suite's own.
 * The ``aws`` fixture (:class:`ReadOnlyAws`): read-only, cached access to the unit's
   account and region, ``aws.call(service, Operation, absent=(...), **params)`` or
   ``aws.client(service).operation_name(**params)``.
-* :func:`evidence`: records the AWS fields that decided the verdict, for every output.
+* :func:`evidence`: records the AWS fields that decided the verdict, for every output;
+  :func:`passed_because`: names what satisfied the control (a PASS finding's message).
 * :class:`AwsError`: what a failed read raises (the unit is an ERROR naming the action).
 """
 from __future__ import annotations
 
 from .aws.errors import AwsCallError as AwsError
-from .controls import evidence
+from .controls import evidence, passed_because
 from .custom.declare import custom_control
 from .custom.reads import ReadOnlyAws
 from .custom.units import Resource, accounts, buckets, regions, resources
@@ -44,6 +45,7 @@ __all__ = [
     "buckets",
     "custom_control",
     "evidence",
+    "passed_because",
     "regions",
     "resources",
 ]

@@ -8,7 +8,7 @@ ORG.3 gives its own in code. Every read goes through the ``aws`` fixture: read-o
 distinct call made once per run (ORG.2's DescribeInstances is the very call CIS 5.6 makes),
 counted, and recorded by --aws-snapshot-out.
 """
-from plugin.api import accounts, buckets, custom_control, evidence, regions
+from plugin.api import accounts, buckets, custom_control, evidence, passed_because, regions
 
 APPROVED_REGIONS = ("us-east-1",)
 
@@ -18,6 +18,7 @@ def test_org_1_account_alias(account, aws):
     aliases = aws.call("iam", "ListAccountAliases")["AccountAliases"]
     evidence("iam:ListAccountAliases", AccountAliases=aliases)
     assert aliases, f"account {account.account} has no account alias"
+    passed_because(f"account {account.account} is {aliases[0]}")
 
 
 @custom_control("ORG.2", units=regions)
@@ -49,3 +50,4 @@ def test_org_3_bucket_owner_tag(bucket, aws):
     tags = {tag["Key"]: tag["Value"] for tag in (tagging or {}).get("TagSet", [])}
     evidence("s3:GetBucketTagging", TagSet=tags)
     assert tags.get("owner", "").strip(), f"S3 bucket {bucket.name} has no owner tag"
+    passed_because(f"S3 bucket {bucket.name} is owned by {tags['owner']}")

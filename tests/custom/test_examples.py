@@ -12,7 +12,7 @@ def test_example_controls_pass_and_fail_with_exact_messages(audit, moto):
 
     # ORG.1, one unit per account.
     assert [(f.test_id.split("::")[1], f.status, f.message) for f in run.of("ORG.1")] == [
-        (f"test_org_1_account_alias[{A}-global-account]", "PASS", ""),
+        (f"test_org_1_account_alias[{A}-global-account]", "PASS", f"account {A} is team-a-prod"),
         (f"test_org_1_account_alias[{B}-global-account]", "FAIL", f"account {B} has no account alias"),
     ]
     # ORG.2, one unit per account and region.
@@ -23,7 +23,7 @@ def test_example_controls_pass_and_fail_with_exact_messages(audit, moto):
     # ORG.3, one unit per bucket, in the bucket's own region.
     assert [(f.region, f.resource, f.status, f.message) for f in run.of("ORG.3")] == [
         ("eu-west-1", "arn:aws:s3:::a-orphan", "FAIL", "S3 bucket a-orphan has no owner tag"),
-        ("us-east-1", "arn:aws:s3:::a-owned", "PASS", ""),
+        ("us-east-1", "arn:aws:s3:::a-owned", "PASS", "S3 bucket a-owned is owned by team-a"),
         ("us-east-1", "arn:aws:s3:::b-cost-only", "FAIL", "S3 bucket b-cost-only has no owner tag"),
     ]
     assert run.one("ORG.3", resource="arn:aws:s3:::a-orphan").test_id == (

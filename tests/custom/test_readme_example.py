@@ -59,16 +59,17 @@ def test_the_readme_example_runs_on_the_demo_estate_from_a_fresh_copy(tmp_path):
     org = {(f["control"], f["test_id"].split("[", 1)[1][:-1]): (f["status"], f["message"])
            for f in findings if f["control"].startswith("ORG.")}
     assert {k: v for k, v in org.items() if k[0] == "ORG.1"} == {
-        ("ORG.1", f"{A}-global-account"): ("PASS", ""),
+        ("ORG.1", f"{A}-global-account"): ("PASS", f"account {A} is demo-production"),
         ("ORG.1", f"{B}-global-account"): ("FAIL", f"account {B} has no account alias"),
-        ("ORG.1", f"{C}-global-account"): ("PASS", ""),
+        ("ORG.1", f"{C}-global-account"): ("PASS", f"account {C} is demo-sandbox"),
     }
     failing_region = {k: v for k, v in org.items() if k[0] == "ORG.2" and v[0] == "FAIL"}
     ((_, unit), (_, message)), = failing_region.items()
     assert unit == f"{B}-eu-west-1"
     assert re.fullmatch(rf"account {B} runs EC2 instances in eu-west-1, which is not an approved region: i-[0-9a-f]+",
                         message)
-    assert org[("ORG.3", f"{A}-us-east-1-bucket/demo-{A}-secure-data")] == ("PASS", "")
+    assert org[("ORG.3", f"{A}-us-east-1-bucket/demo-{A}-secure-data")] == (
+        "PASS", f"S3 bucket demo-{A}-secure-data is owned by platform-team")
     assert org[("ORG.3", f"{A}-eu-west-1-bucket/demo-{A}-loose-uploads")] == (
         "FAIL", f"S3 bucket demo-{A}-loose-uploads has no owner tag")
     # Beside the CIS controls, in the same run and report.

@@ -21,7 +21,7 @@ def test_access_denied_reads_are_errors_naming_the_action(audit, moto):
         Refuse(B, ("iam", "ListAccountAliases"), ("s3", "ListBuckets")),  # in the body; the units' listing
     ])
     assert [(f.account, f.status, f.message) for f in run.of("ORG.1")] == [
-        (A, "PASS", ""), (B, "ERROR", denied("iam:ListAccountAliases", B, "global"))]
+        (A, "PASS", f"account {A} is team-a-prod"), (B, "ERROR", denied("iam:ListAccountAliases", B, "global"))]
     assert [(f.test_id.split("[")[1], f.status, f.message) for f in run.of("ORG.3")] == [
         (f"{A}-eu-west-1-bucket/a-orphan]", "ERROR", denied("s3:GetBucketTagging", A, "eu-west-1")),
         (f"{A}-us-east-1-bucket/a-owned]", "ERROR", denied("s3:GetBucketTagging", A, "us-east-1")),
