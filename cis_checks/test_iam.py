@@ -10,8 +10,8 @@ introspection (costly at organisation scale, and noise in a finding) is left out
 """
 from plugin import run_options
 from plugin.controls import changed, control, evidence
-from plugin.evidence import accessanalyzer, account_contacts, iam, instances
-from plugin.rules import ages, iam_policy
+from plugin.evidence import accessanalyzer, account_contacts, iam, instances, resource_policies
+from plugin.rules import ages, iam_policy, resource_policy
 
 MIN_PASSWORD_LENGTH = 14
 PASSWORD_REUSE = 24
@@ -208,6 +208,12 @@ def test_1_22_cloudshell_full_access_restricted(account):
     assert not holders, f"AWSCloudShellFullAccess is attached to {', '.join(holders)} in account {account.account}"
 
 
-@control("no-public-resource-policies", units=lambda inv: inv.accounts(), manual=True)
-def test_no_public_resource_policies(account):
-    """Manual until it is automated: the registry's manual_check says what to verify."""
+@control("no-public-resource-policies", units=resource_policies.all_policy_holders, reads=("policy",))
+def test_no_public_resource_policies(holder):
+    # One rule for every kind of resource: AWS's meaning of "public" (plugin/rules/resource_policy.py).
+    public = resource_policy.public_statements(holder.policy)
+    evidence(holder.source, statements=len(resource_policy.statements(holder.policy)),
+             public_statements=[{"statement": s.statement, "opens": s.opens, "why": s.reason} for s in public])
+    assert not public, f"{holder.named} is open to everyone: " + "; ".join(
+        f"statement {s.describe()}" for s in public
+    )

@@ -6,7 +6,7 @@ introspection (costly at organisation scale, and noise in a finding) is left out
 import datetime as dt
 
 from plugin.controls import changed, control, evidence, passed_because
-from plugin.evidence import awsconfig, cloudtrail, flowlogs, kms
+from plugin.evidence import access_logs, awsconfig, cloudtrail, flowlogs, kms
 from plugin.rules import resource_policy, s3_policy
 from plugin.rules.trail_selectors import READ, WRITE
 
@@ -130,6 +130,8 @@ def test_3_11_s3_object_read_events_logged(bucket):
     _assert_object_events_logged(bucket, READ, multi_region_only=changed("C3"))  # v4.0.1 on: multi-region only
 
 
-@control("access-logging", units=lambda inv: inv.accounts(), manual=True)
-def test_access_logging(account):
-    """Manual until it is automated: the registry's manual_check says what to verify."""
+@control("access-logging", units=access_logs.all_front_ends, reads=("logging",))
+def test_access_logging(front):
+    evidence(front.source, **front.settings)
+    assert front.destinations, f"{front.named} has access logging off"
+    passed_because(f"{front.named} logs its requests to {', '.join(front.destinations)}")

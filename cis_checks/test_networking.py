@@ -3,9 +3,10 @@
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control, evidence
-from plugin.evidence import flowlogs, instances, network
+from plugin.controls import control, evidence, passed_because
+from plugin.evidence import instances, network, vpc_endpoints
 from plugin.evidence.inventory import Inventory
+from plugin.rules import vpc_endpoints as endpoint_rules
 from plugin.rules.network import (
     ANY_IPV4, ANY_IPV6, acl_openings, cifs_openings, group_openings, imdsv2_only, opening_rules, rule_count,
 )
@@ -83,6 +84,18 @@ def test_cifs_port_restricted(group):
     )
 
 
-@control("vpc-endpoints", units=flowlogs.all_vpcs, manual=True)
+@control("vpc-endpoints", units=vpc_endpoints.all_vpc_routing, reads=("routing",))
 def test_vpc_endpoints(vpc):
-    """Manual until it is automated: the registry's manual_check says what to verify."""
+    # Only S3 decides (plugin/rules/vpc_endpoints.py says why); DynamoDB and interface endpoints are named.
+    found = endpoint_rules.endpoints_of(vpc.endpoints)
+    internet = endpoint_rules.internet_subnets(vpc.id, vpc.subnets, list(vpc.route_tables))
+    missing = endpoint_rules.without_gateway_endpoint(internet, found)
+    evidence("ec2:DescribeRouteTables", internet_routed_subnets=[s.describe() for s in internet])
+    evidence("ec2:DescribeVpcEndpoints", endpoints=[e.describe() for e in found])
+    assert not missing, (
+        f"{vpc.display} reaches S3 over the internet, with no S3 gateway endpoint routed from "
+        + ", ".join(s.describe() for s in missing)
+    )
+    routed = "every subnet that routes to the internet has an S3 gateway endpoint route" if internet else \
+        "no subnet routes to the internet"
+    passed_because(f"{vpc.display}: {routed}; endpoints: {', '.join(e.describe() for e in found) or 'none'}")

@@ -17,6 +17,10 @@ evidence is missing.
 While a control test runs, :func:`evidence` records the AWS fields that decided its
 verdict, :func:`passed_because` names what satisfied it (a PASS finding's message), and :func:`changed` tells whether the selected benchmark version applies one of
 its changed rules (docs/VERSIONS.md) to this check.
+
+A control may also decide that it does not apply to its unit (:func:`not_applicable`: 2.1.1
+of v7.0.0 in a member account), and a manual control's test body runs too: it records the
+facts a person needs with :func:`evidence`, and the outcome is MANUAL once it returns.
 """
 from __future__ import annotations
 
@@ -102,9 +106,26 @@ def unit_of(item):
     return unit if isinstance(unit, Unit) else None
 
 
+# The skip reasons that carry a verdict other than a pass or a failure (plugin/outcomes.py).
+MANUAL_MARK = "MANUAL: "
+NOT_APPLICABLE_MARK = "NOT_APPLICABLE: "
+
+
 def manual(guidance: str) -> None:
-    """End a manual control's test: a person must check ``guidance`` by hand."""
-    pytest.skip(f"MANUAL: {guidance}")
+    """End a manual control's test: a person must check ``guidance`` by hand.
+
+    A manual control's body may call it with guidance that names the facts it recorded;
+    a body that returns without calling it ends with the catalogue's ``manual_check``.
+    """
+    pytest.skip(MANUAL_MARK + guidance)
+
+
+def not_applicable(reason: str) -> None:
+    """End the test: the control does not apply to this unit, for ``reason`` (one sentence).
+
+    Never a pass: the finding is NOT_APPLICABLE, outside the score, shown with its reason.
+    """
+    pytest.skip(NOT_APPLICABLE_MARK + reason)
 
 
 # -- while a control test runs ----------------------------------------------------------

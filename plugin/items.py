@@ -10,7 +10,9 @@ into a ControlItem here, which
   every report find a control by the number its benchmark gives it;
 * reports a failed control as its one-line message, the finding, instead of a traceback
   of our own code (a traceback is kept for anything that is not a verdict: a bug);
-* lets the test body record evidence and ask for its version's rules while it runs.
+* lets the test body record evidence and ask for its version's rules while it runs;
+* runs a manual control's body too (it records the facts a person needs), then reports
+  the control MANUAL.
 """
 from __future__ import annotations
 
@@ -36,6 +38,10 @@ class ControlItem(pytest.Function):
         token = control_decl.start(self.recorded)
         try:
             super().runtest()
+            spec = control_decl.spec_of(self)
+            if spec is not None and spec.manual:
+                # The body recorded the facts a person needs; the verdict is theirs.
+                control_decl.manual(self.control.manual_check or "verify this control by hand")
         finally:
             control_decl.stop(token)
 

@@ -12,11 +12,14 @@ import weakref
 import pytest
 
 from .aws.errors import AwsCallError
-from .controls import ControlSpec
+from .controls import MANUAL_MARK, NOT_APPLICABLE_MARK, ControlSpec
 from .evidence.base import Unevaluable, Unit
 from .registry import Control
 
 PASS, FAIL, ERROR, MANUAL = "PASS", "FAIL", "ERROR", "MANUAL"
+# The control does not apply to the unit (v7.0.0's 2.1.x in a member account): never counted
+# as passed or failed, shown with its reason, and it never fails the run (a pytest skip).
+NOT_APPLICABLE = "NOT_APPLICABLE"
 # A FAIL accepted by a waiver (--cis-waivers) or already in the baseline (--cis-baseline):
 # reported as a non-strict xfail, so it does not fail the run (plugin/gating/gate.py).
 WAIVED, KNOWN = "WAIVED", "KNOWN"
@@ -47,8 +50,7 @@ def classify(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str, str
     """(status, message) when this report decides the unit's outcome, else None."""
     if report.when == "setup":
         if report.skipped:
-            reason = call.excinfo.value.msg if call.excinfo else ""
-            return MANUAL, str(reason).removeprefix("MANUAL: ")
+            return skipped(call.excinfo)
         if report.failed:
             return ERROR, _error_message(call.excinfo)
         return None
@@ -56,11 +58,19 @@ def classify(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str, str
         if report.passed:
             return PASS, ""
         if report.skipped:
-            return MANUAL, str(call.excinfo.value.msg).removeprefix("MANUAL: ")
+            return skipped(call.excinfo)
         if call.excinfo is not None and call.excinfo.errisinstance(AssertionError):
             return FAIL, failure_message(call.excinfo)
         return ERROR, _error_message(call.excinfo)
     return None
+
+
+def skipped(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
+    """A skipped control: NOT_APPLICABLE with its reason, or MANUAL with what to verify."""
+    reason = str(getattr(excinfo.value, "msg", "") if excinfo else "")
+    if reason.startswith(NOT_APPLICABLE_MARK):
+        return NOT_APPLICABLE, reason.removeprefix(NOT_APPLICABLE_MARK)
+    return MANUAL, reason.removeprefix(MANUAL_MARK)
 
 
 def _error_message(excinfo: pytest.ExceptionInfo | None) -> str:
@@ -90,7 +100,9 @@ def properties(control: Control, unit: Unit, status: str, message: str,
         "message": message,
     }
     found = [(PREFIX + name, values[name]) for name in FIELDS]
-    if evidence and status != MANUAL:
+    # Every status keeps what the test recorded: a manual control's facts, the reason a
+    # control does not apply, the fields a verdict rests on.
+    if evidence:
         found.append((PREFIX + EVIDENCE, json.dumps(list(evidence), sort_keys=True, default=_json_value)))
     return found
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .evidence.estate import Estate
-from .outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED
+from .outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED
 from . import registry
 from .registry import Control
 
@@ -20,8 +20,9 @@ NOT_AVAILABLE = "n/a"
 class Score:
     """The compliance score of a group of units: passed / (passed + failed).
 
-    Errors, manual, waived and known units are outside the ratio and always shown
-    beside it: an unevaluated unit is neither compliant nor not.
+    Errors, manual, waived, known and not-applicable units are outside the ratio and
+    always shown beside it: an unevaluated unit is neither compliant nor not, and a control
+    that does not apply to a unit says nothing about it.
     """
 
     passed: int = 0
@@ -30,6 +31,7 @@ class Score:
     manual: int = 0
     waived: int = 0
     known: int = 0
+    not_applicable: int = 0
 
     @classmethod
     def of(cls, counts: Counter) -> "Score":
@@ -40,6 +42,7 @@ class Score:
             manual=counts[MANUAL],
             waived=counts[WAIVED],
             known=counts[KNOWN],
+            not_applicable=counts[NOT_APPLICABLE],
         )
 
     @property
@@ -63,7 +66,8 @@ class Score:
 
     def to_dict(self) -> dict:
         return {"percent": self.percent, "passed": self.passed, "failed": self.failed, "errors": self.errors,
-                "manual": self.manual, "waived": self.waived, "known": self.known}
+                "manual": self.manual, "waived": self.waived, "known": self.known,
+                "not_applicable": self.not_applicable}
 
 
 @dataclass
@@ -92,6 +96,10 @@ class ControlCounts:
         return self.counts[WAIVED]
 
     @property
+    def not_applicable(self) -> int:
+        return self.counts[NOT_APPLICABLE]
+
+    @property
     def known(self) -> int:
         return self.counts[KNOWN]
 
@@ -113,10 +121,13 @@ class Totals:
     # Failing resources accepted by a waiver, or already failing in the baseline (not in `failed`).
     waived: int = 0
     known: int = 0
+    # Units a control does not apply to (not in `resources_scanned`, never passed or failed).
+    not_applicable: int = 0
 
     @property
     def score(self) -> Score:
-        return Score(self.passed, self.failed, self.errors, self.manual, self.waived, self.known)
+        return Score(self.passed, self.failed, self.errors, self.manual, self.waived, self.known,
+                     self.not_applicable)
 
 
 class SummaryState:
@@ -207,4 +218,5 @@ class SummaryState:
             by_status=dict(sorted(by_status.items())),
             waived=by_status[WAIVED],
             known=by_status[KNOWN],
+            not_applicable=by_status[NOT_APPLICABLE],
         )

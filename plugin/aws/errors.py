@@ -74,6 +74,9 @@ _IAM_PREFIXES = {
     "elasticfilesystem": "elasticfilesystem",
     "efs": "elasticfilesystem",
     "s3control": "s3",
+    "elbv2": "elasticloadbalancing",
+    "apigatewayv2": "apigateway",
+    "resourcegroupstaggingapi": "tag",
 }
 
 
@@ -98,6 +101,12 @@ _IAM_ACTIONS = {
 }
 
 
+# API Gateway authorises its management API by HTTP verb: every read is apigateway:GET.
+_HTTP_VERB_SERVICES = frozenset({"apigateway", "apigatewayv2"})
+
+
 def iam_action(service: str, operation: str) -> str:
     """The IAM action that allows ``service``'s API ``operation``."""
+    if service in _HTTP_VERB_SERVICES and operation.startswith("Get"):
+        return "apigateway:GET"
     return _IAM_ACTIONS.get((service, operation)) or f"{iam_prefix(service)}:{operation}"

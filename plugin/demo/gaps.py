@@ -1,9 +1,11 @@
 """Fillers for what moto does not implement, served beside moto in the demo server.
 
 A filler answers one service's requests from state the seeding layer put here.
-The demo server routes requests for these services to the filler instead of moto
-(see server.py); our tests install the same fillers in-process via
-``install_in_process`` (botocore's before-send event, as moto itself does).
+The demo server routes requests for these services to the filler first (see
+server.py); a filler that returns None leaves the request to moto, so a filler can
+add the one operation moto lacks to a service moto otherwise serves. Our tests
+install the same fillers in-process via ``install_in_process`` (botocore's
+before-send event, as moto itself does).
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ class Filler(Protocol):
     # botocore signing name of the service, e.g. "access-analyzer"
     signing_name: str
 
-    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str) -> tuple[int, dict, bytes]:
+    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str,
+               headers: dict | None = None) -> tuple[int, dict, bytes] | None:
+        """(status, headers, body), or None to let moto answer."""
         ...
 
 
@@ -71,7 +75,8 @@ class AccessAnalyzerFiller:
             self._analyzers.setdefault((account, region), []).append(analyzer)
         return analyzer
 
-    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str) -> tuple[int, dict, bytes]:
+    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str,
+               headers: dict | None = None) -> tuple[int, dict, bytes]:
         with self._lock:
             found = [dict(a) for a in self._analyzers.get((account, region), [])]
         parts = [p for p in path.split("/") if p]
@@ -91,9 +96,9 @@ def _json(status: int, payload: dict) -> tuple[int, dict, bytes]:
     return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
 
-def _json_error(status: int, code: str, message: str) -> tuple[int, dict, bytes]:
+def _json_error(status: int, code: str, message: str, extra: dict | None = None) -> tuple[int, dict, bytes]:
     headers = {"Content-Type": "application/json", "x-amzn-ErrorType": code}
-    return status, headers, json.dumps({"message": message}).encode()
+    return status, headers, json.dumps({"message": message, **(extra or {})}).encode()
 
 
 access_analyzer = register(AccessAnalyzerFiller())
@@ -113,6 +118,153 @@ def patch_moto() -> None:
     from moto.cloudtrail.models import CloudTrailBackend
 
     CloudTrailBackend.list_trails = _every_trail_of_the_account
+
+
+# -- Glacier vault access policies -----------------------------------------------------
+class GlacierPolicyFiller:
+    """Glacier's GetVaultAccessPolicy, which moto answers "Not yet implemented"; moto keeps
+    serving the rest of Glacier (ListVaults...). Policies are seeded per account, region
+    and vault with :meth:`put`; a vault without one answers ResourceNotFoundException, as AWS does."""
+
+    signing_name = "glacier"
+
+    def __init__(self) -> None:
+        self._policies: dict[tuple[str, str, str], str] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._policies.clear()
+
+    def put(self, account: str, region: str, vault: str, policy: dict | str) -> None:
+        with self._lock:
+            self._policies[(account, region, vault)] = policy if isinstance(policy, str) else json.dumps(policy)
+
+    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str,
+               headers: dict | None = None) -> tuple[int, dict, bytes] | None:
+        parts = [unquote(p) for p in path.split("/") if p]
+        if method != "GET" or len(parts) != 4 or parts[1] != "vaults" or parts[3] != "access-policy":
+            return None
+        with self._lock:
+            policy = self._policies.get((account, region, parts[2]))
+        if policy is None:
+            return _json_error(404, "ResourceNotFoundException", f"No vault access policy is set for: {parts[2]}",
+                               {"code": "ResourceNotFoundException", "type": "Client"})
+        return _json(200, {"Policy": policy})  # the body is the output's payload member, "policy"
+
+
+glacier_policies = register(GlacierPolicyFiller())
+
+
+# -- AWS Organizations: centralized root access and the delegation policy ----------------------
+def _organization_of(account: str):
+    """moto's organization backend for ``account``: (backend of its management account, is it the management account)."""
+    from moto.organizations.models import organizations_backends
+
+    own = organizations_backends[account]["aws"]
+    if own.org is not None:
+        return own, True
+    if account in organizations_backends.master_accounts:
+        management, partition = organizations_backends.master_accounts[account]
+        return organizations_backends[management][partition], False
+    return None, False
+
+
+class IamOrganizationsFeaturesFiller:
+    """IAM's ListOrganizationsFeatures (centralized root access), which moto lacks; every other
+    IAM request goes to moto. The answer follows AWS's: the organization from moto, trusted
+    access for iam.amazonaws.com from moto, and the features seeded with :meth:`enable`."""
+
+    signing_name = "iam"
+    ACTION = "ListOrganizationsFeatures"
+
+    def __init__(self) -> None:
+        self._features: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._features.clear()
+
+    def enable(self, management_account: str, *features: str) -> None:
+        with self._lock:
+            self._features[management_account] = list(features)
+
+    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str,
+               headers: dict | None = None) -> tuple[int, dict, bytes] | None:
+        params = parse_qs(body.decode(errors="replace")) if body else parse_qs(query)
+        if params.get("Action", [""])[0] != self.ACTION:
+            return None
+        backend, management = _organization_of(account)
+        if backend is None:
+            return _query_error("OrganizationNotFoundException", "The organization does not exist.")
+        if not management:
+            return _query_error("AccountNotManagementOrDelegatedAdministratorException",
+                                "The account is not the management account or a delegated administrator.")
+        if not any(s.get("ServicePrincipal") == "iam.amazonaws.com" for s in backend.services):
+            return _query_error("ServiceAccessNotEnabledException",
+                                "Trusted access is not enabled for iam.amazonaws.com in the organization.")
+        with self._lock:
+            features = list(self._features.get(account, []))
+        members = "".join(f"<member>{f}</member>" for f in features)
+        xml = (f'<{self.ACTION}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><{self.ACTION}Result>'
+               f"<OrganizationId>{backend.org.id}</OrganizationId><EnabledFeatures>{members}</EnabledFeatures>"
+               f"</{self.ACTION}Result><ResponseMetadata><RequestId>demo</RequestId></ResponseMetadata>"
+               f"</{self.ACTION}Response>")
+        return 200, {"Content-Type": "text/xml"}, xml.encode()
+
+
+iam_organizations_features = register(IamOrganizationsFeaturesFiller())
+
+
+class OrganizationsResourcePolicyFiller:
+    """Organizations' DescribeResourcePolicy (the delegation policy), which moto lacks; every other
+    Organizations request goes to moto. Seeded per management account with :meth:`put`."""
+
+    signing_name = "organizations"
+    TARGET = "AWSOrganizationsV20161128.DescribeResourcePolicy"
+
+    def __init__(self) -> None:
+        self._policies: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._policies.clear()
+
+    def put(self, management_account: str, content: dict | str) -> None:
+        with self._lock:
+            self._policies[management_account] = content if isinstance(content, str) else json.dumps(content)
+
+    def handle(self, method: str, path: str, query: str, body: bytes, account: str, region: str,
+               headers: dict | None = None) -> tuple[int, dict, bytes] | None:
+        target = {k.lower(): v for k, v in (headers or {}).items()}.get("x-amz-target", "")
+        if target != self.TARGET:
+            return None
+        backend, management = _organization_of(account)
+        if backend is None:
+            return _json_error(400, "AWSOrganizationsNotInUseException",
+                               "Your account is not a member of an organization.", {"__type": "AWSOrganizationsNotInUseException"})
+        if not management:
+            return _json_error(400, "AccessDeniedException", "You don't have permissions to access this resource.",
+                               {"__type": "AccessDeniedException"})
+        with self._lock:
+            content = self._policies.get(account)
+        if content is None:
+            return _json_error(400, "ResourcePolicyNotFoundException", "The organization has no resource policy.",
+                               {"__type": "ResourcePolicyNotFoundException"})
+        arn = f"arn:aws:organizations::{account}:resourcepolicy/{backend.org.id}/rp-demo0001"
+        return _json(200, {"ResourcePolicy": {"ResourcePolicySummary": {"Id": "rp-demo0001", "Arn": arn},
+                                              "Content": content}})
+
+
+organizations_resource_policy = register(OrganizationsResourcePolicyFiller())
+
+
+def _query_error(code: str, message: str) -> tuple[int, dict, bytes]:
+    xml = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+           "<RequestId>demo</RequestId></ErrorResponse>")
+    return 400, {"Content-Type": "text/xml"}, xml.encode()
 
 
 # -- the same fillers inside mock_aws (our tests) ------------------------------------------
@@ -149,9 +301,13 @@ def _filler_answer(request):
     url = urlsplit(request.url)
     body = request.body or b""
     body = body.encode() if isinstance(body, str) else body
-    status, headers, payload = FILLERS[service].handle(
-        request.method, url.path, url.query, body, get_account_id_from(access_key), region
+    answer = FILLERS[service].handle(
+        request.method, url.path, url.query, body, get_account_id_from(access_key), region,
+        headers={k: (v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()},
     )
+    if answer is None:
+        return None  # moto's to answer
+    status, headers, payload = answer
     return AWSResponse(request.url, status, headers, MockRawResponse(payload))
 
 

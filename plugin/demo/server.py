@@ -1,6 +1,7 @@
 """A moto server on 127.0.0.1 with the demo's gap fillers in front of it."""
 from __future__ import annotations
 
+import io
 import re
 import threading
 
@@ -23,15 +24,22 @@ def with_gap_fillers(app):
         match = _CREDENTIAL.search(request.headers.get("Authorization", ""))
         if match and match.group(3) in gaps.FILLERS:
             access_key, region, service = match.groups()
-            status, headers, body = gaps.FILLERS[service].handle(
+            data = request.get_data()
+            answer = gaps.FILLERS[service].handle(
                 request.method,
                 request.path,
                 request.query_string.decode(),
-                request.get_data(),
+                data,
                 get_account_id_from(access_key),
                 region,
+                headers=dict(request.headers),
             )
-            return Response(body, status=status, headers=headers)(environ, start_response)
+            if answer is not None:
+                status, headers, body = answer
+                return Response(body, status=status, headers=headers)(environ, start_response)
+            # The filler answers only what moto lacks: the rest goes to moto, body intact.
+            environ["wsgi.input"] = io.BytesIO(data)
+            environ["CONTENT_LENGTH"] = str(len(data))
         return app(environ, start_response)
 
     return middleware

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from ..aws import partitions
 from ..custom.metadata import CustomControl
-from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED, evidence_of
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
 from . import exchange
 
@@ -29,8 +29,12 @@ COMPLIANCE_STATUS = {
     WAIVED: "FAILED",  # failing, and accepted: the workflow says so (SUPPRESSED)
     ERROR: "NOT_AVAILABLE",  # the check could not run
     MANUAL: "WARNING",  # a person must decide
+    # The control does not apply to the unit: Security Hub's own status for AWS Config's
+    # NOT_APPLICABLE results, and, as Security Hub does with those, the finding is archived.
+    NOT_APPLICABLE: "NOT_AVAILABLE",
 }
 WORKFLOW_STATUS = {PASS: "RESOLVED", WAIVED: "SUPPRESSED"}  # anything else: NEW
+RECORD_STATE = {NOT_APPLICABLE: "ARCHIVED"}  # anything else: ACTIVE
 # Security Hub's limits on a finding's fields (characters; map entries).
 TITLE_MAX, DESCRIPTION_MAX, RECOMMENDATION_MAX = 256, 1024, 512
 PRODUCT_FIELDS_MAX, PRODUCT_FIELD_KEY_MAX, PRODUCT_FIELD_VALUE_MAX = 50, 128, 2048
@@ -97,7 +101,7 @@ def finding_of(finding: dict, version: str, controls: dict, timestamp: str, regi
         "ProductFields": product_fields(finding),
         "Resources": [resource],
         "Compliance": {"Status": COMPLIANCE_STATUS[status], "RelatedRequirements": [f"{standard}/{finding['control']}"]},
-        "RecordState": "ACTIVE",
+        "RecordState": RECORD_STATE.get(status, "ACTIVE"),
         "Workflow": {"Status": WORKFLOW_STATUS.get(status, "NEW")},
     }
     remediation = exchange.remediation_text(control, finding.get("fix", ""))

@@ -32,8 +32,19 @@ RESOURCE_TYPES = {
     "network-acl": "AwsEc2NetworkAcl",
     "security-group": "AwsEc2SecurityGroup",
     "db": "AwsRdsDbInstance",
-    # ASFF has no type for IAM server certificates.
+    "queue": "AwsSqsQueue",
+    "topic": "AwsSnsTopic",
+    "function": "AwsLambdaFunction",
+    "secret": "AwsSecretsManagerSecret",
+    "event-bus": "AwsEventsEventbus",
+    "distribution": "AwsCloudFrontDistribution",
+    "load-balancer": "AwsElbv2LoadBalancer",
+    "rest-api-stage": "AwsApiGatewayStage",
+    "http-api-stage": "AwsApiGatewayV2Stage",
+    # ASFF has no type for IAM server certificates, Glacier vaults or organizations.
     "server-certificate": "Other",
+    "vault": "Other",
+    "organization": "Other",
 }
 ACCOUNT_TYPE = "AwsAccount"
 ACCESS_KEY_TYPE = "AwsIamAccessKey"

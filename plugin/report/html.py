@@ -42,6 +42,7 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\
 def _environment() -> Environment:
     env = Environment(autoescape=True, trim_blocks=False, lstrip_blocks=False)
     env.globals["anchor"] = view.anchor
+    env.globals["status_label"] = view.status_label
     return env
 
 

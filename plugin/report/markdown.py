@@ -1,6 +1,7 @@
 """``--cis-md PATH``: totals and the compliance summary in Markdown, for CI logs and
-pull-request comments. Text from AWS never reaches it (only ids, titles and counts),
-except the reasons accounts could not be integrated, which are escaped."""
+pull-request comments. Apart from ids, titles and counts, it carries the reasons accounts
+could not be integrated, the facts manual controls recorded for the person deciding, and
+why a control does not apply to a unit: all text from AWS is escaped."""
 from __future__ import annotations
 
 import re
@@ -34,7 +35,7 @@ def document(state: SummaryState, command: str = "") -> str:
     score = t.score
     out += ["", f"Compliance score: **{terminal.percent(score)}** ({terminal.score_note(score)})"]
     for status, count in v.other_statuses:
-        out.append(f"\n{_text(status.capitalize())}: {count}")
+        out.append(f"\n{_text(view.status_label(status))}: {count}")
     if v.not_integrated:
         out += ["", "Accounts not integrated:", ""]
         out += [f"- {a.id}: {_text(a.reason)}" for a in v.not_integrated]
@@ -54,7 +55,28 @@ def document(state: SummaryState, command: str = "") -> str:
             out.append(f"| {row.control.id} | {_text(row.control.title)} |" + "".join(f" {n} |" for n in counts))
     out += ["", "| Account | Failed | Passed | Errors | Manual | % |", "|---|---:|---:|---:|---:|---:|"]
     out += [f"| {a.id} | {a.failed} | {a.passed} | {a.errors} | {a.manual} | {a.score.text} |" for a in v.per_account]
+    out += _noted(v.details)
     return "\n".join(out) + "\n"
+
+
+def _noted(details: list[view.Detail]) -> list[str]:
+    """The facts manual controls recorded, and the units controls do not apply to, with why."""
+    out = []
+    manual = [d for d in details if d.manual]
+    if manual:
+        out += ["", "## Facts to review", "", "Manual controls: a person decides, from the facts the suite read."]
+        for detail in manual:
+            out += ["", f"### {detail.control.id} {_text(detail.control.title)}"]
+            for unit in detail.manual:
+                out += ["", f"- **{unit.account} {_text(unit.region)} {_text(unit.resource)}**: {_text(unit.message)}"]
+                out += [f"  - {_text(item.source)} {_text(name)}: {_text(value)}"
+                        for item in unit.evidence for name, value in item.fields]
+    not_applicable = [(d, unit) for d in details for unit in d.not_applicable]
+    if not_applicable:
+        out += ["", "## Not applicable", "", "Never counted as passed or failed.", ""]
+        out += [f"- {d.control.id} {unit.account} {_text(unit.region)} {_text(unit.resource)}: {_text(unit.message)}"
+                for d, unit in not_applicable]
+    return out
 
 
 def write(state: SummaryState, path: Path, command: str = "") -> None:

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterator
 
-from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, PASS, WAIVED, evidence_of
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
 from . import exchange
 
@@ -21,7 +21,8 @@ CATEGORY_UID, CATEGORY_NAME = 2, "Findings"
 ACTIVITY_ID, ACTIVITY_NAME = 1, "Create"  # each run reports its findings afresh
 SEVERITY_IDS = {"Informational": 1, "Low": 2, "Medium": 3, "High": 4}
 # Our status -> OCSF compliance status (id, caption). An ERROR yielded no result for want
-# of information (Warning); a MANUAL control's result is for a person to find (Unknown).
+# of information (Warning); a MANUAL control's result is for a person to find (Unknown); a
+# control that does not apply to the unit has no OCSF status of its own (Other, captioned).
 COMPLIANCE_STATUS = {
     PASS: (1, "Pass"),
     FAIL: (3, "Fail"),
@@ -29,9 +30,12 @@ COMPLIANCE_STATUS = {
     WAIVED: (3, "Fail"),
     ERROR: (2, "Warning"),
     MANUAL: (0, "Unknown"),
+    NOT_APPLICABLE: (99, "Not Applicable"),
 }
-# The finding's own workflow status: a waived failure was reviewed and accepted.
-NEW, SUPPRESSED = (1, "New"), (3, "Suppressed")
+# The finding's own workflow status: a waived failure was reviewed and accepted; a control
+# that does not apply is archived, as Security Hub archives AWS Config's NOT_APPLICABLE results.
+NEW, SUPPRESSED, ARCHIVED = (1, "New"), (3, "Suppressed"), (5, "Archived")
+WORKFLOW = {WAIVED: SUPPRESSED, NOT_APPLICABLE: ARCHIVED}
 AWS_ACCOUNT_TYPE_ID = 10  # OCSF account type "AWS Account"
 GLOBAL = "global"
 
@@ -59,7 +63,7 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
     severity = exchange.severity(finding)
     level = int(finding["level"])
     region = finding["region"] if finding["region"] != GLOBAL else None
-    workflow_id, workflow = SUPPRESSED if status == WAIVED else NEW
+    workflow_id, workflow = WORKFLOW.get(status, NEW)
     out = {
         "metadata": {
             "version": OCSF_VERSION,
@@ -125,6 +129,8 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
     remediation = exchange.remediation_text(control, finding.get("fix", ""))
     if remediation and exchange.needs_remediation(finding):
         out["remediation"] = {"desc": remediation}
+    if status == NOT_APPLICABLE:
+        out["status_detail"] = f"not applicable: {finding['message']}"
     if finding.get("waiver"):
         out["status_detail"] = f"waived by {finding['waiver']} (owner {finding.get('waiver_owner', '')}, " \
                                f"expires {finding.get('waiver_expires', '')}): {finding.get('waiver_reason', '')}"

@@ -19,7 +19,8 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
         f"Accounts integrated: {totals.accounts_integrated} of {totals.accounts_total}   "
         f"Resources scanned: {totals.resources_scanned}   Failed: {totals.failed}   Passed: {totals.passed}   "
         f"Errors: {totals.errors}   Manual: {totals.manual}"
-        + (f"   Waived: {totals.waived}   Known: {totals.known}" if totals.waived or totals.known else ""),
+        + (f"   Waived: {totals.waived}   Known: {totals.known}" if totals.waived or totals.known else "")
+        + (f"   Not applicable: {totals.not_applicable}" if totals.not_applicable else ""),
     ]
     out += gating_lines(state.gating)
     if state.estate:
@@ -58,7 +59,8 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
 def score_note(score: Score) -> str:
     """What the score counts, and what it leaves beside it."""
     return (f"{score.passed} passed of {score.passed + score.failed} judged; not in the score: "
-            f"errors {score.errors}, manual {score.manual}, waived {score.waived}, known {score.known}")
+            f"errors {score.errors}, manual {score.manual}, waived {score.waived}, known {score.known}"
+            + (f", not applicable {score.not_applicable}" if score.not_applicable else ""))
 
 
 def percent(score: Score) -> str:

@@ -14,13 +14,21 @@ from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from ..outcomes import ERROR, FAIL, MANUAL, evidence_of
+from ..outcomes import ERROR, FAIL, MANUAL, NOT_APPLICABLE, evidence_of
 from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
 from . import charts, terminal
 
 # The finding property carrying a control's per-resource fix, filled in for the unit.
 FIX_FIELD = "fix"
+
+
+# How a status reads in prose ("Not applicable"); the rest read as their capitalised name.
+STATUS_LABELS = {NOT_APPLICABLE: "Not applicable"}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.capitalize())
 
 
 def anchor(control_id: str) -> str:
@@ -104,10 +112,24 @@ class WaivedUnit:
 
 
 @dataclass(frozen=True)
+class NotedUnit:
+    """A unit a person must look at: a manual control's facts, or why a control does not apply."""
+
+    account: str
+    region: str
+    resource: str
+    message: str
+    evidence: list[EvidenceItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Detail:
     row: ControlCounts
     failing: list[FailingUnit]
     waived: list[WaivedUnit] = field(default_factory=list)
+    # MANUAL units that carry facts the suite read for the person deciding.
+    manual: list[NotedUnit] = field(default_factory=list)
+    not_applicable: list[NotedUnit] = field(default_factory=list)
 
     @property
     def control(self) -> Control:
@@ -157,6 +179,11 @@ class View:
         return [(status, n) for status, n in self.totals.by_status.items() if status not in shown]
 
     @property
+    def linked(self) -> set[str]:
+        """Controls whose summary row links to their details block."""
+        return {d.control.id for d in self.details}
+
+    @property
     def title(self) -> str:
         estate = f"{len(self.accounts)} account{'s' if len(self.accounts) != 1 else ''}"
         return f"{self.benchmark_name}: {estate}"
@@ -175,6 +202,7 @@ def build(state: SummaryState, command: str = "") -> View:
 
     failing: dict[str, list[FailingUnit]] = {}
     waived: dict[str, list[WaivedUnit]] = {}
+    noted: dict[tuple[str, str], list[NotedUnit]] = {}  # (control, MANUAL or NOT_APPLICABLE) -> units
     first_failing: dict[tuple[str, str], str] = {}  # (account, section) -> anchor, in benchmark order
     anchored: set[tuple[str, str]] = set()
     section_of = {row.control.id: row.control.section for row in rows}
@@ -191,6 +219,11 @@ def build(state: SummaryState, command: str = "") -> View:
                 FailingUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
                             finding.get(FIX_FIELD, ""), unit_anchor, evidence_items(finding))
             )
+        elif finding["status"] == NOT_APPLICABLE or (finding["status"] == MANUAL and evidence_of(finding)):
+            noted.setdefault((finding["control"], finding["status"]), []).append(
+                NotedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
+                          evidence_items(finding))
+            )
         elif finding.get("waiver"):
             waived.setdefault(finding["control"], []).append(
                 WaivedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
@@ -198,9 +231,10 @@ def build(state: SummaryState, command: str = "") -> View:
                            finding.get("waiver_expires", ""), evidence_items(finding))
             )
     details = [
-        Detail(row, failing.get(row.control.id, []), waived.get(row.control.id, []))
+        Detail(row, failing.get(row.control.id, []), waived.get(row.control.id, []),
+               noted.get((row.control.id, MANUAL), []), noted.get((row.control.id, NOT_APPLICABLE), []))
         for row in rows
-        if row.failed or row.control.id in waived
+        if row.failed or row.control.id in waived or any(key[0] == row.control.id for key in noted)
     ]
 
     estate_accounts = state.estate.accounts if state.estate else []

@@ -102,6 +102,8 @@ LIMITING_KEYS: dict[str, Callable[[str], str | None]] = {
         ("s3:DataAccessPointArn", _fixed_account_in_arn),
         ("s3:DataAccessPointAccount", _no_wildcard),
         ("s3:x-amz-server-side-encryption-aws-kms-key-id", _no_wildcard),
+        # KMS: the caller's account (AWS-managed keys grant "*" limited by it and kms:ViaService).
+        ("kms:CallerAccount", _no_wildcard),
     )
 }
 

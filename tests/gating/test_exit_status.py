@@ -12,6 +12,7 @@ OK, FAILED = pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED
 
 @pytest.mark.parametrize("statuses, fail_on, expected", [
     (["PASS", "WAIVED", "KNOWN", "MANUAL"], "failure", OK),
+    (["PASS", "NOT_APPLICABLE", "MANUAL"], "failure", OK),  # a control that does not apply never fails a run
     (["PASS", "FAIL"], "failure", FAILED),
     (["PASS", "ERROR"], "failure", FAILED),
     (["PASS", "FAIL", "WAIVED"], "error", OK),

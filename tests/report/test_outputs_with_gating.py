@@ -105,10 +105,10 @@ def test_outputs_with_waivers_errors_manual_and_a_baseline(moto, pytester, tmp_p
     assert totals["failed"] == 1 and totals["passed"] > 2
     assert document["overall"] == {
         "percent": Score(totals["passed"], 1).percent, "passed": totals["passed"], "failed": 1, "errors": 1,
-        "manual": 2, "waived": 1, "known": 1}
+        "manual": 2, "waived": 1, "known": 1, "not_applicable": 0}
     assert scores["controls"]["1.1"] == "n/a"  # manual only: nothing judged
     assert document["controls"]["1.5"] == {"percent": 100.0, "passed": 1, "failed": 0, "errors": 0, "manual": 0,
-                                           "waived": 1, "known": 0}
+                                           "waived": 1, "known": 0, "not_applicable": 0}
     assert document["controls"]["1.4"]["percent"] == 50.0
     assert document["accounts"][B]["errors"] == 1
 

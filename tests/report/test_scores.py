@@ -24,15 +24,15 @@ def test_scores_per_control_section_account_and_overall_with_errors_and_waivers(
     scores = sample_state().scores()
     # 1.4 passes twice; 2.1.4 fails, passes and errors once; 3.9 is manual and waived only.
     assert scores["controls"] == {
-        "1.4": {"percent": 100.0, "passed": 2, "failed": 0, "errors": 0, "manual": 0, "waived": 0, "known": 0},
-        "2.1.4": {"percent": 50.0, "passed": 1, "failed": 1, "errors": 1, "manual": 0, "waived": 0, "known": 0},
-        "3.9": {"percent": None, "passed": 0, "failed": 0, "errors": 0, "manual": 1, "waived": 1, "known": 0},
+        "1.4": {"percent": 100.0, "passed": 2, "failed": 0, "errors": 0, "manual": 0, "waived": 0, "known": 0, "not_applicable": 0},
+        "2.1.4": {"percent": 50.0, "passed": 1, "failed": 1, "errors": 1, "manual": 0, "waived": 0, "known": 0, "not_applicable": 0},
+        "3.9": {"percent": None, "passed": 0, "failed": 0, "errors": 0, "manual": 1, "waived": 1, "known": 0, "not_applicable": 0},
     }
     assert {k: v["percent"] for k, v in scores["sections"].items()} == {"1": 100.0, "2": 50.0, "3": None}
     assert {k: (v["percent"], v["errors"], v["waived"]) for k, v in scores["accounts"].items()} == {
         A: (50.0, 0, 0), B: (100.0, 1, 1), C: (None, 0, 0)}
     assert scores["overall"] == {"percent": 75.0, "passed": 3, "failed": 1, "errors": 1, "manual": 1,
-                                 "waived": 1, "known": 0}
+                                 "waived": 1, "known": 0, "not_applicable": 0}
     assert findings_json.document(sample_state())["scores"] == scores
 
 

@@ -42,6 +42,7 @@ LIMITED = [
     ("StringEqualsIgnoreCase", "aws:SourceOwner", ACCOUNT),
     ("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", f"{ORG}/r-ab12/ou-ab12-11111111/*"),
     ("StringLike", "s3:DataAccessPointArn", f"arn:aws:s3:us-west-2:{ACCOUNT}:accesspoint/*"),
+    ("StringEquals", "kms:CallerAccount", ACCOUNT),  # KMS: AWS-managed keys' "*" is limited by it
 ]
 OPEN = [
     ("IpAddress", "aws:SourceIp", "0.0.0.0/1", "aws:SourceIp 0.0.0.0/1 is broader than /8"),
@@ -65,6 +66,7 @@ OPEN = [
     ("StringNotEquals", "aws:SourceAccount", ACCOUNT, "StringNotEquals on aws:SourceAccount does not limit who can call"),
     ("NotIpAddress", "aws:SourceIp", "203.0.113.0/24", "NotIpAddress on aws:SourceIp does not limit who can call"),
     ("Null", "aws:PrincipalOrgID", "false", "Null on aws:PrincipalOrgID does not limit who can call"),
+    ("StringLike", "kms:CallerAccount", "*", "kms:CallerAccount * holds a wildcard"),
 ]
 
 
@@ -146,3 +148,50 @@ def test_every_spelling_of_the_document(spelling):
 @pytest.mark.parametrize("document", [None, "", {}, {"Statement": []}], ids=str)
 def test_no_policy_is_not_public(document):
     assert resource_policy.is_public(document) is False
+
+
+# -- the shapes other services' policies take (v7.0.0 2.21: one rule for every resource) ----------
+def test_sns_default_topic_policy_is_limited_by_the_source_owner():
+    """What SNS writes on every new topic: everyone, limited to the owner's account (AWS:SourceOwner)."""
+    document = {"Version": "2008-10-17", "Id": "__default_policy_ID", "Statement": [{
+        "Sid": "__default_statement_ID", "Effect": "Allow", "Principal": {"AWS": "*"},
+        "Action": ["SNS:Publish", "SNS:Subscribe"], "Resource": f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts",
+        "Condition": {"StringEquals": {"AWS:SourceOwner": ACCOUNT}}}]}
+    assert resource_policy.public_statements(document) == []
+    document["Statement"][0]["Condition"] = {"StringEquals": {"AWS:SourceOwner": "*"}}
+    assert resource_policy.public_statements(document) == [PublicStatement(
+        "__default_statement_ID", ("SNS:Publish", "SNS:Subscribe"), (),
+        'Principal {"AWS": "*"} and AWS:SourceOwner * holds a wildcard')]
+
+
+def test_aws_managed_kms_key_policy_is_limited_by_the_caller_account():
+    document = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "Allow access through EBS for all principals in the account", "Effect": "Allow",
+        "Principal": {"AWS": "*"}, "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+        "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT, "kms:ViaService": "ec2.us-east-1.amazonaws.com"}}}]}
+    assert resource_policy.public_statements(document) == []
+    del document["Statement"][0]["Condition"]["StringEquals"]["kms:CallerAccount"]
+    assert reason(document) == 'Principal {"AWS": "*"} and no condition limits it'
+
+
+def test_a_lambda_function_url_without_auth_is_public_and_a_service_grant_is_not():
+    function = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:hook"
+    url = {"Sid": "FunctionURLAllowPublicAccess", "Effect": "Allow", "Principal": "*",
+           "Action": "lambda:InvokeFunctionUrl", "Resource": function,
+           "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}}
+    from_s3 = {"Sid": "s3-invoke", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+               "Action": "lambda:InvokeFunction", "Resource": function,
+               "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}}}
+    found = resource_policy.public_statements({"Version": "2012-10-17", "Statement": [from_s3, url]})
+    assert [f.describe() for f in found] == [
+        'FunctionURLAllowPublicAccess (lambda:InvokeFunctionUrl; Principal "*" and no condition limits it)']
+
+
+def test_an_event_bus_shared_with_the_organization_is_not_public_and_every_unnamed_statement_is_counted():
+    bus = f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/orders"
+    org = {"Effect": "Allow", "Principal": "*", "Action": "events:PutEvents", "Resource": bus,
+           "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG}}}
+    anyone = {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "NotAction": ["events:DeleteEventBus"], "Resource": bus}
+    found = resource_policy.public_statements({"Version": "2012-10-17", "Statement": [org, anyone]})
+    assert [f.describe() for f in found] == [
+        '#2 (every action except events:DeleteEventBus; Principal {"AWS": ["*"]} and no condition limits it)']

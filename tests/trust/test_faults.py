@@ -11,6 +11,7 @@ import botocore.retries.standard
 import pytest
 
 from bench.seed import Counts, seed_estate
+from plugin import registry
 from plugin.aws.errors import iam_prefix
 from tests.harness import A, B, C
 from tests.trust import faults
@@ -39,16 +40,20 @@ def seeded(moto, accounts, counts=SMALL):
 
 
 def test_access_denied_on_each_service_errors_only_its_units(audit, moto, tmp_path):
-    """One account per service the suite reads; each account is denied that one service."""
+    """One account per service the suite reads; each account is denied that one service.
+
+    Audited under the latest benchmark version, whose controls read every service the
+    suite knows (v7.0.0 adds Organizations, SQS, Lambda, CloudFront...)."""
     services = scan().services
     accounts = [f"{500000000000 + n:012d}" for n in range(len(services))]
     denied = dict(zip(accounts, services))
     seeded(moto, accounts, TINY)
     recorded = tmp_path / "baseline.snapshot.json"
-    baseline = audit(accounts=accounts, regions=[REGION], args=["--aws-snapshot-out", str(recorded)])
+    latest = ["--cis-benchmark", list(registry.benchmarks())[-1]]
+    baseline = audit(accounts=accounts, regions=[REGION], args=["--aws-snapshot-out", str(recorded), *latest])
     # The run and the static scan agree: the scan misses no operation the run made.
     assert operations_called(recorded) - scan().audit == set()
-    faulted = audit(accounts=accounts, regions=[REGION], plugins=[faults.AccessDenied(denied)])
+    faulted = audit(accounts=accounts, regions=[REGION], args=latest, plugins=[faults.AccessDenied(denied)])
 
     report = []
     for account, service in denied.items():
