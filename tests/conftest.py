@@ -38,12 +38,17 @@ def aws_env(monkeypatch):
 @pytest.fixture
 def moto(aws_env):
     """An in-process moto estate; ``moto.client(service, account, region)`` seeds it."""
+    from moto.organizations.models import organizations_backends
+
     with mock_aws():
         gaps.reset()
         gaps.install_in_process()  # moto's gaps (Access Analyzer...) answered here too; nothing leaves
         yield EstateClients()
     gaps.uninstall_in_process()
     gaps.reset()
+    # moto's reset leaves organization membership behind: a member of an organization that is
+    # gone would answer DescribeOrganization with a server error in the next test.
+    organizations_backends.master_accounts.clear()
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ import os
 
 import pytest
 
+from .. import registry
 from ..options import DEFAULT_ROLE, AuditOptions
 from .clients import SEED_ROLE, EstateClients
-from .seed import seed_all
+from .seed import later_versions, organizations, seed_all
 from .server import DemoServer
 
 DEMO_ACCOUNTS = ("111111111111", "222222222222", "333333333333")
@@ -30,13 +31,9 @@ def start_demo(config: pytest.Config, options: AuditOptions) -> AuditOptions:
     os.environ["AWS_ENDPOINT_URL"] = server.url
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
-    accounts = options.accounts or DEMO_ACCOUNTS
     regions = options.regions or DEMO_REGIONS
-    seed_all(EstateClients(server.url), accounts, regions)
-    if options.gating.all_accounts:  # --aws-accounts all: the demo estate as an organisation
-        from ..gating.demo_organization import seed_organization
-
-        seed_organization(EstateClients(server.url), accounts)
+    accounts = seed_demo(EstateClients(server.url), options.accounts, regions, options.benchmark,
+                         all_accounts=options.gating.all_accounts)
     return dataclasses.replace(
         options,
         accounts=accounts,
@@ -44,6 +41,30 @@ def start_demo(config: pytest.Config, options: AuditOptions) -> AuditOptions:
         role_name=SEED_ROLE if options.role_name == DEFAULT_ROLE else options.role_name,
         profile=None,
     )
+
+
+def seed_demo(clients: EstateClients, accounts: tuple[str, ...] | None, regions: tuple[str, ...], benchmark: str,
+              all_accounts: bool = False) -> tuple[str, ...]:
+    """Seed the demo estate for ``benchmark``; returns the accounts to audit.
+
+    Every version gets the sections' estate. A version with v7.0.0's resource checks also gets
+    their resources, and one with the AWS Organizations checks two organizations whose
+    management accounts are audited beside the demo's accounts (when the accounts are the
+    demo's own). Other versions' estates are as they always were.
+    """
+    chosen = accounts or DEMO_ACCOUNTS
+    seed_all(clients, chosen, regions)
+    checks = {c.check for c in registry.controls(benchmark)}
+    if checks & later_versions.CHECKS:
+        later_versions.seed(clients, chosen, regions)
+    if all_accounts:  # --aws-accounts all: the demo estate as one organisation
+        from ..gating.demo_organization import seed_organization
+
+        seed_organization(clients, chosen)
+        return chosen
+    if checks & organizations.CHECKS and not accounts:
+        return organizations.seed(clients, chosen, regions)
+    return chosen
 
 
 def _restore(saved: dict[str, str | None]) -> None:

@@ -49,7 +49,9 @@ class Check:
     console: tuple[str, ...] = ()
     cli: tuple[str, ...] = ()
     # A per-resource CLI fix, formatted with the failing unit's fields: {account} {region} {name} ...
-    fix: str | None = None
+    # For a check over several kinds of resource, one template per kind (the unit label's
+    # first part: "bucket", "queue"...), as ((kind, template), ...).
+    fix: str | tuple[tuple[str, str], ...] | None = None
     # For controls only a person can verify: what to check by hand.
     manual_check: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
@@ -85,7 +87,7 @@ class Control:
     description: str
     console: tuple[str, ...] = ()
     cli: tuple[str, ...] = ()
-    fix: str | None = None
+    fix: str | tuple[tuple[str, str], ...] | None = None  # see Check.fix
     manual_check: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     benchmark: str = DEFAULT_BENCHMARK
@@ -154,6 +156,13 @@ def _remediation(entry: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(remediation.get("console", ())), tuple(remediation.get("cli", ()))
 
 
+def _fix(raw):
+    """A fix template, or one per kind of resource (a mapping in the YAML)."""
+    if isinstance(raw, dict):
+        return tuple((str(kind), str(template)) for kind, template in raw.items())
+    return raw
+
+
 def parse_check(raw: dict, source: str) -> Check:
     entry = dict(raw)
     try:
@@ -168,7 +177,7 @@ def parse_check(raw: dict, source: str) -> Check:
         unknown = set(fields or {}) - set(OVERRIDABLE)
         if unknown:
             raise RegistryError(f"{source}: check {key}, rule {rule}: cannot change {', '.join(sorted(unknown))}")
-    return Check(key, title, unit, description, console, cli, entry.pop("fix", None),
+    return Check(key, title, unit, description, console, cli, _fix(entry.pop("fix", None)),
                  entry.pop("manual_check", None), entry, {str(r): dict(f or {}) for r, f in changes.items()})
 
 
@@ -226,7 +235,7 @@ def _control(raw: dict, benchmark: Benchmark, catalogue: dict[str, Check], sourc
         description=" ".join(fields["description"].split()),
         console=console,
         cli=cli,
-        fix=fields["fix"],
+        fix=_fix(fields["fix"]),
         manual_check=fields["manual_check"],
         extra=extra,
         benchmark=benchmark.version,

@@ -273,13 +273,17 @@ class _KeepMissing(dict):
         return "{" + key + "}"
 
 
-def fill_fix(template: str | None, unit) -> str:
+def fill_fix(template, unit) -> str:
     """A control's per-resource CLI fix with the unit's own fields filled in ("" when none).
 
-    A template is one or more commands separated by ``"; "``. A command naming a field
-    that holds a tuple (the ids of a user's stale access keys) is written once per
-    value, and left out when the tuple is empty, so every command can be pasted as is.
+    ``template`` is one template, or one per kind of resource ((kind, template), ...): the
+    unit's label names its kind ("queue/orders" is a queue). A template is one or more
+    commands separated by ``"; "``. A command naming a field that holds a tuple (the ids of a
+    user's stale access keys) is written once per value, and left out when the tuple is
+    empty, so every command can be pasted as is.
     """
+    if isinstance(template, tuple):
+        template = dict(template).get(str(getattr(unit, "label", "")).split("/", 1)[0])
     if not template:
         return ""
     # Names come from AWS and the command is meant to be pasted into a shell: quote
