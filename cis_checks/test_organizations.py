@@ -96,7 +96,7 @@ def test_org_management_no_workloads(unit):
     workloads = unit.facts
     for kind, names in workloads.by_type.items():
         evidence(workloads.sources[kind], **{kind: names})
-    kinds = ", ".join(f"{len(names)} {kind}" for kind, names in workloads.by_type.items()) or "none found"
+    kinds = ", ".join(f"{kind}: {len(names)}" for kind, names in workloads.by_type.items()) or "none found"
     manual(f"confirm that the resources of management account {unit.account} of organization {found.id} are "
            f"governance, billing or security resources only ({kinds}; other resource types: Tag Editor or AWS Config)")
 

@@ -1,6 +1,6 @@
 """The run's exit status, for CI gates.
 
-0: everything passed, or is waived, known or manual. 1: something failed or errored
+0: everything passed, or is waived, known, manual or not applicable. 1: something failed or errored
 (with ``--cis-fail-on error``: something errored). pytest's own codes (interrupted,
 usage error, internal error, no tests collected) are left as pytest set them.
 """

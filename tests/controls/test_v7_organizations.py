@@ -84,7 +84,7 @@ def test_2_1_x_facts_on_a_moto_organization(audit, organizations):
 
     message, found = facts("2.1.3")
     assert message == (f"confirm that the resources of management account {M} of organization {main} are governance, "
-                       "billing or security resources only (1 EC2 instances, 2 S3 buckets; other resource types: "
+                       "billing or security resources only (EC2 instances: 1, S3 buckets: 2; other resource types: "
                        "Tag Editor or AWS Config)")
     assert found["s3:ListAllMyBuckets"] == {"S3 buckets": [f"marketing-site-{M}", f"org-trail-{M}"]}
     [instance] = found["ec2:DescribeInstances"]["EC2 instances"]

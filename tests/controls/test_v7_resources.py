@@ -153,3 +153,46 @@ def test_6_8_unreadable_route_tables_are_an_error(audit, moto):
     run = audit("6.8", accounts=[A], regions=[REGION], args=V7, plugins=[Refuse(A, ("ec2", "DescribeRouteTables"))])
     assert {f.status for f in run.of("6.8")} == {"ERROR"}
     assert run.of("6.8")[0].message.startswith(f"ec2:DescribeRouteTables failed in account {A}, region {REGION}: AccessDenied")
+
+
+def test_each_kind_of_resource_gets_its_own_fix():
+    from plugin import registry
+    from plugin.evidence.access_logs import FrontEnd
+    from plugin.evidence.resource_policies import PolicyHolder
+    from plugin.report.view import fill_fix
+
+    policies, logging = registry.by_id("7.0.0")["2.21"].fix, registry.by_id("7.0.0")["4.10"].fix
+    queue = PolicyHolder(account=A, region="eu-west-1", resource=f"arn:aws:sqs:eu-west-1:{A}:orders", label="queue/orders",
+                         kind="SQS queue", name="orders", policy=None, source="sqs:GetQueueAttributes")
+    assert fill_fix(policies, queue).startswith(
+        f"aws sqs get-queue-attributes --region eu-west-1 --queue-url https://sqs.eu-west-1.amazonaws.com/{A}/orders "
+        "--attribute-names Policy  # limit or remove the statement the finding names")
+    function = PolicyHolder(account=A, region=REGION, resource="arn", label="function/hook", kind="Lambda function",
+                            name="hook", policy=None, source="lambda:GetPolicy")
+    assert fill_fix(policies, function) == (
+        f"aws lambda remove-permission --region {REGION} --function-name hook --statement-id <the statement the finding names>")
+    stage = FrontEnd(account=A, region=REGION, resource="arn", label="http-api-stage/a1/$default", kind="HTTP API",
+                     name="$default", destinations=(), source="apigateway:GET", id="a1", stage="$default")
+    assert fill_fix(logging, stage).startswith(  # a stage named by AWS's $default is quoted for the shell
+        f"aws apigatewayv2 update-stage --region {REGION} --api-id a1 --stage-name '$default' --access-log-settings ")
+    balancer = FrontEnd(account=A, region=REGION, resource="arn:aws:elasticloadbalancing:x", label="load-balancer/web",
+                        kind="Application Load Balancer", name="web", destinations=(), source="x")
+    assert fill_fix(logging, balancer).startswith(
+        f"aws elbv2 modify-load-balancer-attributes --region {REGION} --load-balancer-arn arn:aws:elasticloadbalancing:x ")
+
+
+def test_only_what_the_selected_v7_control_needs_is_read(audit, moto, tmp_path):
+    from tests.trust.matrix import operations_called
+
+    internet_vpc(moto, A, REGION, "10.61.0.0/16", "legacy", endpoints=False)
+    recorded = tmp_path / "snapshot.json"
+    audit("6.8", accounts=[A], regions=[REGION], args=[*V7, "--aws-snapshot-out", str(recorded)])
+    assert {(op.service, op.name) for op in operations_called(recorded)} == {
+        ("ec2", "DescribeRegions"), ("ec2", "DescribeVpcs"), ("ec2", "DescribeSubnets"), ("ec2", "DescribeRouteTables"),
+        ("ec2", "DescribeVpcEndpoints")}
+    # Under v2.0.0, no read of v7.0.0's services at all.
+    recorded = tmp_path / "v2.json"
+    audit(accounts=[A], regions=[REGION], args=["--aws-snapshot-out", str(recorded)])
+    services = {op.service for op in operations_called(recorded)}
+    assert services & {"organizations", "sqs", "lambda", "secretsmanager", "events", "glacier", "cloudfront", "elbv2",
+                       "apigateway", "apigatewayv2"} == set()

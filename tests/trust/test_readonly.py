@@ -68,3 +68,18 @@ def test_the_policy_matcher_honours_wildcards_and_refuses_writes():
     assert "ViewOnlyAccess" in granted_by("ec2:DescribeInstances")
     assert granted_by("s3:PutBucketPolicy") == []
     assert granted_by("iam:CreateUser") == []
+
+
+def test_the_readme_permissions_table_lists_exactly_what_the_source_can_call():
+    """Every new read goes into the README's table (issue 14); nothing stale stays there."""
+    from tests.harness import REPO
+
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("| IAM prefix | actions the audit role needs", 1)[1].split("\n\n", 1)[0]
+    listed = {
+        f"{row.split('|')[1].strip().strip('`')}:{action.strip()}"
+        for row in table.splitlines()[2:]
+        for action in row.split("|")[2].split(",")
+    }
+    found = scan()
+    assert listed == {op.action for op in found.audit if op.service != "sts"}
