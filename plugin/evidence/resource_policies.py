@@ -109,8 +109,15 @@ def secret_policies(aws, region) -> list[PolicyHolder]:
 
 @collector(regional=True)
 def bus_policies(aws, region) -> list[PolicyHolder]:
-    """ListEventBuses hands each bus's policy back with the bus: one call per region."""
-    buses = aws.call("events", "ListEventBuses", region=region).get("EventBuses", []) or []
+    """ListEventBuses hands each bus's policy back with the bus. botocore has no paginator for
+    it: its pages are followed here, each a call of its own."""
+    buses, token = [], None
+    while True:
+        page = aws.call("events", "ListEventBuses", region=region, **({"NextToken": token} if token else {}))
+        buses += page.get("EventBuses", []) or []
+        token = page.get("NextToken")
+        if not token:
+            break
     return [
         PolicyHolder(account=aws.account, region=region, resource=bus["Arn"], label=f"event-bus/{bus['Name']}",
                      kind="EventBridge event bus", name=bus["Name"], policy=bus["Policy"], source="events:ListEventBuses")
