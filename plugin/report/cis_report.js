@@ -71,6 +71,7 @@
     var control = d.controls.indexOf(section.dataset.control);
     var fail = d.statuses.indexOf("FAIL");
     var table = section.querySelector("table.cis-failing");
+    if (!table) return;  // details of a control with no failure: facts, waivers, units it does not apply to
     var withFix = table.dataset.fix === "true";
     var rows = document.createDocumentFragment();
     var anchored = {};

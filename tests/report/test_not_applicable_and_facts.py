@@ -64,12 +64,13 @@ def test_findings_json_and_csv_carry_the_status_the_reason_and_the_facts(tmp_pat
 
 
 def test_html_details_show_the_facts_open_and_the_reason_escaped():
-    v = view.build(state_with_both())
+    state = state_with_both()
+    v = view.build(state)
     detail = next(d for d in v.details if d.control.id == "1.21")
     assert [(u.account, u.message) for u in detail.manual] == [(A, f"review the guardrails {MARKUP}")]
     assert [(u.account, u.message) for u in detail.not_applicable] == [(B, REASON)]
     assert detail.failing == [] and "1.21" in v.linked and "1.4" not in v.linked
-    page = html.fragment(v)
+    page = html.fragment(v, state)
     assert MARKUP not in page
     block = page.split('id="control-1-21"', 1)[1].split("</section>", 1)[0]
     assert "<h4>Failing resources</h4>" not in block
