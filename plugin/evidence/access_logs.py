@@ -135,7 +135,7 @@ def http_api_stages(aws, region) -> list[FrontEnd]:
 def _stage(aws, region, kind, label, path, api_id, api_name, stage, destination, read) -> FrontEnd:
     shown = f"{api_name} ({api_id})" if api_name else api_id
     return FrontEnd(
-        account=aws.account, region=region, resource=f"arn:aws:apigateway:{region}::/{path}/{api_id}/stages/{stage}",
+        account=aws.account, region=region, resource=f"arn:{aws.partition}:apigateway:{region}::/{path}/{api_id}/stages/{stage}",
         label=f"{label}/{api_id}/{stage}", kind=f"{kind} {shown} stage", name=stage, id=api_id, stage=stage,
         destinations=(f"log group {destination}",) if destination else (), source="apigateway:GET",
         settings={"stage": stage, "access_log_destination": destination}, errors=errors_of(logging=read),

@@ -251,14 +251,13 @@ def management_workloads(inv):
 
 
 def _with_organization_trails(inv, account: str):
-    (found, errors) = _collected(delegations)(inv, account)
-    trails = []
-    for region in _regions(inv, account):
-        read = inv.read_collected(cloudtrail.trails, account, region)
-        if read.error is not None:
-            return (found, ()), {FACTS: read.error}
-        trails += [t.name for t in read.value or [] if t.raw.get("IsOrganizationTrail")]
-    return (found, tuple(sorted(set(trails)))), errors
+    found, errors = _collected(delegations)(inv, account)
+    try:
+        view = cloudtrail.account_trails(inv, account)  # every trail of the management account
+    except AwsCallError as error:
+        return (found, ()), {FACTS: error}
+    trails = sorted({t.name for t in view.trails if t.raw.get("IsOrganizationTrail")})
+    return (found, tuple(trails)), errors
 
 
 def _regions(inv, account: str) -> list[str]:

@@ -52,7 +52,7 @@ def queue_policies(aws, region) -> list[PolicyHolder]:
         read = aws.read("sqs", "GetQueueAttributes", region=region, absent=("AWS.SimpleQueueService.NonExistentQueue",),
                         QueueUrl=url, AttributeNames=["Policy", "QueueArn"])
         attributes = (read.value or {}).get("Attributes", {}) or {}
-        arn = attributes.get("QueueArn") or f"arn:aws:sqs:{region}:{aws.account}:{name}"
+        arn = attributes.get("QueueArn") or f"arn:{aws.partition}:sqs:{region}:{aws.account}:{name}"
         found.append(_holder(aws, region, "SQS queue", "queue", name, arn, read,
                              lambda v: ((v or {}).get("Attributes") or {}).get("Policy"), "sqs:GetQueueAttributes"))
     return _kept(found)
@@ -133,7 +133,7 @@ def vault_policies(aws, region) -> list[PolicyHolder]:
         name = vault["VaultName"]
         read = aws.read("glacier", "GetVaultAccessPolicy", region=region, absent=("ResourceNotFoundException",),
                         vaultName=name)
-        arn = vault.get("VaultARN") or f"arn:aws:glacier:{region}:{aws.account}:vaults/{name}"
+        arn = vault.get("VaultARN") or f"arn:{aws.partition}:glacier:{region}:{aws.account}:vaults/{name}"
         found.append(_holder(aws, region, "Glacier vault", "vault", name, arn, read,
                              lambda v: ((v or {}).get("policy") or {}).get("Policy"), "glacier:GetVaultAccessPolicy"))
     return _kept(found)

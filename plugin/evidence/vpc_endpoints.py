@@ -36,7 +36,7 @@ def vpc_routing(aws, region) -> list[VpcRouting]:
     for raw in listed:
         vpc = raw["VpcId"]
         found.append(VpcRouting(
-            account=aws.account, region=region, resource=f"arn:aws:ec2:{region}:{aws.account}:vpc/{vpc}",
+            account=aws.account, region=region, resource=f"arn:{aws.partition}:ec2:{region}:{aws.account}:vpc/{vpc}",
             label=f"vpc/{vpc}", id=vpc, name=_name(raw),
             subnets=tuple(s["SubnetId"] for s in (subnets.value or {}).get("Subnets", []) if s.get("VpcId") == vpc),
             route_tables=tuple(t for t in (tables.value or {}).get("RouteTables", []) if t.get("VpcId") == vpc),
