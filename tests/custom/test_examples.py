@@ -49,4 +49,4 @@ def test_example_controls_pass_and_fail_with_exact_messages(audit, moto):
     assert "ORG     Organisation controls" in run.output
     assert run.document["controls"] == ["ORG.1", "ORG.2", "ORG.3"]
     assert run.document["scores"]["sections"]["ORG"] == {
-        "percent": 55.6, "passed": 5, "failed": 4, "errors": 0, "manual": 0, "waived": 0, "known": 0}
+        "percent": 55.6, "passed": 5, "failed": 4, "errors": 0, "manual": 0, "waived": 0, "known": 0, "not_applicable": 0}
