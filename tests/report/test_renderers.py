@@ -112,6 +112,13 @@ def embedded_units(page: str) -> dict:
     return json.loads(found.group(1))
 
 
+def test_script_safe_json_keeps_no_markup_or_line_separators_and_reads_back_the_same():
+    value = {"name": "a&b <!-- </script> -->", "tag": "line\u2028para\u2029end"}
+    text = html.script_safe(json.dumps(value, ensure_ascii=False))
+    assert not any(raw in text for raw in ("<", ">", "&", "\u2028", "\u2029"))
+    assert json.loads(text) == value
+
+
 def test_embedded_units_cannot_end_their_script_and_test_ids_are_escaped():
     state = sample_state()
     state.add(finding(BLOCK, A, "FAIL", f"arn:aws:s3:::x</script><script>alert(1)</script>", message="x</script>"))
