@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from plugin.demo.clients import EstateClients
+from pytest_cis_aws.demo.clients import EstateClients
 
-from plugin.demo.clients import CALLER_ACCOUNT
+from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 
 from .floor import floor_in_fresh_process, write_floor
 from .latency import DelayingProxy

@@ -70,7 +70,7 @@ def run_suite(label: str, args: list[str], env: dict[str, str], out: Path) -> Me
     findings = out / f"{label}.findings.json"
     argv = [
         sys.executable, "-m", "pytest", str(CHECKS), "-q", "-p", "no:cacheprovider",
-        "-p", "plugin.entry", "-p", "xdist.plugin", "-p", "pytest_metadata.plugin", "-p", "pytest_html.plugin", "--cis-json", str(findings), *args,
+        "-p", "pytest_cis_aws.entry", "-p", "xdist.plugin", "-p", "pytest_metadata.plugin", "-p", "pytest_html.plugin", "--cis-json", str(findings), *args,
     ]
     started = time.perf_counter()
     child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

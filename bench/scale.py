@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from plugin.aws import snapshot
+from pytest_cis_aws.aws import snapshot
 
 
 def clone_accounts(recorded: Path, source_account: str, accounts: list[str], out: Path) -> Path:

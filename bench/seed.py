@@ -9,7 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from plugin.demo.clients import EstateClients
+from pytest_cis_aws.demo.clients import EstateClients
 
 # moto's smallest image id works in every region moto serves.
 IMAGE_ID = "ami-12c6146b"

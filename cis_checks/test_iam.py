@@ -2,16 +2,16 @@
 
 Ages (45, 90 days) are measured from the run's clock (``inv.now``, recorded in the
 snapshot) carried on each unit's evidence, never from the wall clock here, so a
-replayed snapshot gives the same verdicts. ``plugin/rules/ages.py`` compares each one
+replayed snapshot gives the same verdicts. ``plugin/pytest_cis_aws/rules/ages.py`` compares each one
 the way the benchmark words it.
 
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin import run_options
-from plugin.controls import changed, control, evidence
-from plugin.evidence import accessanalyzer, account_contacts, iam, instances, resource_policies
-from plugin.rules import ages, iam_policy, resource_policy
+from pytest_cis_aws import run_options
+from pytest_cis_aws.controls import changed, control, evidence
+from pytest_cis_aws.evidence import accessanalyzer, account_contacts, iam, instances, resource_policies
+from pytest_cis_aws.rules import ages, iam_policy, resource_policy
 
 MIN_PASSWORD_LENGTH = 14
 PASSWORD_REUSE = 24
@@ -210,7 +210,7 @@ def test_1_22_cloudshell_full_access_restricted(account):
 
 @control("no-public-resource-policies", units=resource_policies.all_policy_holders, reads=("policy",))
 def test_no_public_resource_policies(holder):
-    # One rule for every kind of resource: AWS's meaning of "public" (plugin/rules/resource_policy.py).
+    # One rule for every kind of resource: AWS's meaning of "public" (plugin/pytest_cis_aws/rules/resource_policy.py).
     public = resource_policy.public_statements(holder.policy)
     evidence(holder.source, statements=len(resource_policy.statements(holder.policy)),
              public_statements=[{"statement": s.statement, "opens": s.opens, "why": s.reason} for s in public])

@@ -5,10 +5,10 @@ introspection (costly at organisation scale, and noise in a finding) is left out
 """
 import datetime as dt
 
-from plugin.controls import changed, control, evidence, passed_because
-from plugin.evidence import access_logs, awsconfig, cloudtrail, flowlogs, kms
-from plugin.rules import resource_policy, s3_policy
-from plugin.rules.trail_selectors import READ, WRITE
+from pytest_cis_aws.controls import changed, control, evidence, passed_because
+from pytest_cis_aws.evidence import access_logs, awsconfig, cloudtrail, flowlogs, kms
+from pytest_cis_aws.rules import resource_policy, s3_policy
+from pytest_cis_aws.rules.trail_selectors import READ, WRITE
 
 CLOUDWATCH_DELIVERY_MAX_AGE = dt.timedelta(days=1)
 

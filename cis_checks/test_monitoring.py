@@ -11,8 +11,8 @@ subscription. The failure names the first link that broke; a pass names the chai
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control, evidence, passed_because, running
-from plugin.evidence import monitoring, securityhub
+from pytest_cis_aws.controls import control, evidence, passed_because, running
+from pytest_cis_aws.evidence import monitoring, securityhub
 
 
 def assert_monitored(account):

@@ -3,11 +3,11 @@
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import control, evidence, passed_because
-from plugin.evidence import instances, network, vpc_endpoints
-from plugin.evidence.inventory import Inventory
-from plugin.rules import vpc_endpoints as endpoint_rules
-from plugin.rules.network import (
+from pytest_cis_aws.controls import control, evidence, passed_because
+from pytest_cis_aws.evidence import instances, network, vpc_endpoints
+from pytest_cis_aws.evidence.inventory import Inventory
+from pytest_cis_aws.rules import vpc_endpoints as endpoint_rules
+from pytest_cis_aws.rules.network import (
     ANY_IPV4, ANY_IPV6, acl_openings, cifs_openings, group_openings, imdsv2_only, opening_rules, rule_count,
 )
 
@@ -86,7 +86,7 @@ def test_cifs_port_restricted(group):
 
 @control("vpc-endpoints", units=vpc_endpoints.all_vpc_routing, reads=("routing",))
 def test_vpc_endpoints(vpc):
-    # Only S3 decides (plugin/rules/vpc_endpoints.py says why); DynamoDB and interface endpoints are named.
+    # Only S3 decides (plugin/pytest_cis_aws/rules/vpc_endpoints.py says why); DynamoDB and interface endpoints are named.
     found = endpoint_rules.endpoints_of(vpc.endpoints)
     internet = endpoint_rules.internet_subnets(vpc.id, vpc.subnets, list(vpc.route_tables))
     missing = endpoint_rules.without_gateway_endpoint(internet, found)

@@ -8,10 +8,10 @@ with the reason: the organization is judged once, from its management account. C
 root access is decided by the API; the other five are judgements (what a "baseline"
 guardrail is, what a "workload" is), reported MANUAL with the facts a person needs.
 """
-from plugin.controls import control, evidence, manual, not_applicable, passed_because
-from plugin.evidence import org_governance as org
-from plugin.evidence.org_governance import IAM_SERVICE, ROOT_CREDENTIALS
-from plugin.rules.resource_policy import as_list, statements
+from pytest_cis_aws.controls import control, evidence, manual, not_applicable, passed_because
+from pytest_cis_aws.evidence import org_governance as org
+from pytest_cis_aws.evidence.org_governance import IAM_SERVICE, ROOT_CREDENTIALS
+from pytest_cis_aws.rules.resource_policy import as_list, statements
 
 
 def _organization(unit, *, required: bool = False):

@@ -3,9 +3,9 @@
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from plugin.controls import changed, control, evidence, passed_because
-from plugin.evidence import ebs, efs, rds, s3
-from plugin.rules import s3_policy
+from pytest_cis_aws.controls import changed, control, evidence, passed_because
+from pytest_cis_aws.evidence import ebs, efs, rds, s3
+from pytest_cis_aws.rules import s3_policy
 
 
 @control("2.1.1", units=s3.all_buckets, reads=("policy",))

@@ -7,9 +7,9 @@ import importlib
 import pytest
 from moto import mock_aws
 
-import plugin.entry  # noqa: F401  (imported once here, not per in-process run)
-from plugin.demo import gaps
-from plugin.demo.clients import EstateClients
+import pytest_cis_aws.entry  # noqa: F401  (imported once here, not per in-process run)
+from pytest_cis_aws.demo import gaps
+from pytest_cis_aws.demo.clients import EstateClients
 from tests.harness import run_audit
 
 
@@ -65,5 +65,5 @@ def audit(pytester, moto):
 def frozen_clock(monkeypatch):
     """The run's clock fixed at a whole second, so an age seeded at a threshold is exact."""
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    monkeypatch.setattr("plugin.evidence.estate.run_clock", lambda: now)
+    monkeypatch.setattr("pytest_cis_aws.evidence.estate.run_clock", lambda: now)
     return now

@@ -104,7 +104,7 @@ def run_audit(
     argv = [
         str(CHECKS_DIR),
         # Plugin autoload is off in-process (tests/conftest.py): name the audit plugin.
-        "-p", "plugin.entry",
+        "-p", "pytest_cis_aws.entry",
         "-p", "no:cacheprovider",
         "--aws-accounts", ",".join(accounts),
         "--aws-role-name", ROLE,

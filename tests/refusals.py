@@ -11,7 +11,7 @@ from typing import Callable
 
 from botocore.exceptions import ClientError
 
-from plugin.aws.errors import iam_action
+from pytest_cis_aws.aws.errors import iam_action
 
 
 class Refuse:

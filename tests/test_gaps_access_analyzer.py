@@ -5,9 +5,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from plugin.demo import gaps
-from plugin.demo.clients import CALLER_ACCOUNT
-from plugin.demo.server import DemoServer
+from pytest_cis_aws.demo import gaps
+from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
+from pytest_cis_aws.demo.server import DemoServer
 from tests.harness import A
 
 

@@ -8,7 +8,7 @@ ORG.3 gives its own in code. Every read goes through the ``aws`` fixture: read-o
 distinct call made once per run (ORG.2's DescribeInstances is the very call CIS 5.6 makes),
 counted, and recorded by --aws-snapshot-out.
 """
-from plugin.api import accounts, buckets, custom_control, evidence, passed_because, regions
+from pytest_cis_aws.api import accounts, buckets, custom_control, evidence, passed_because, regions
 
 APPROVED_REGIONS = ("us-east-1",)
 

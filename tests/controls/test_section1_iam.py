@@ -9,10 +9,10 @@ import datetime as dt
 import json
 
 
-from plugin.aws.errors import AwsCallError
+from pytest_cis_aws.aws.errors import AwsCallError
 
-from plugin.demo import gaps, iam_state
-from plugin.registry import by_id
+from pytest_cis_aws.demo import gaps, iam_state
+from pytest_cis_aws.registry import by_id
 from tests.harness import A, B, C
 from tests.refusals import Refuse
 
@@ -288,7 +288,7 @@ def test_1_16_1_18_1_19_1_20_policies_instances_certificates_analyzers(audit, mo
     )
 
 
-# -- thresholds at the boundary: 1.7, 1.12, 1.14, 1.19 (plugin/rules/ages.py) ------------------
+# -- thresholds at the boundary: 1.7, 1.12, 1.14, 1.19 (plugin/pytest_cis_aws/rules/ages.py) ------------------
 D = "444444444444"
 
 

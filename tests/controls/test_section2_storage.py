@@ -2,7 +2,7 @@
 import json
 
 
-from plugin.demo.seed.section2 import ALL_FLAGS, create_bucket, deny_http_policy, enable_mfa_delete
+from pytest_cis_aws.demo.seed.section2 import ALL_FLAGS, create_bucket, deny_http_policy, enable_mfa_delete
 from tests.harness import A, B
 from tests.refusals import Refuse
 

@@ -4,8 +4,8 @@ import json
 
 from botocore.exceptions import ClientError
 
-from plugin.demo.seed.section2 import create_bucket
-from plugin.demo.seed.section3 import READ_WRITE_MANAGEMENT, set_cloudwatch_delivery, set_recorder_status
+from pytest_cis_aws.demo.seed.section2 import create_bucket
+from pytest_cis_aws.demo.seed.section3 import READ_WRITE_MANAGEMENT, set_cloudwatch_delivery, set_recorder_status
 from tests.harness import A, B, C
 from tests.refusals import Refuse
 

@@ -7,11 +7,11 @@ on, off, and unreadable, per account and region.
 """
 import pytest
 
-from plugin.aws.errors import AwsCallError, iam_action
-from plugin.demo.seed import section4 as seed
-from plugin.evidence.cloudtrail import Trail
-from plugin.evidence.monitoring import Alarm, LogGroupWatch, MetricFilter, MonitoredAccount, Subscription
-from plugin.registry import by_id
+from pytest_cis_aws.aws.errors import AwsCallError, iam_action
+from pytest_cis_aws.demo.seed import section4 as seed
+from pytest_cis_aws.evidence.cloudtrail import Trail
+from pytest_cis_aws.evidence.monitoring import Alarm, LogGroupWatch, MetricFilter, MonitoredAccount, Subscription
+from pytest_cis_aws.registry import by_id
 from tests.harness import A, B, C
 from tests.refusals import Refuse
 

@@ -5,8 +5,8 @@ ACL (allow all inbound at rule 100) and default security group; the tests count
 those units too, as a real audit would.
 """
 
-from plugin.aws.errors import AwsCallError
-from plugin.registry import by_id
+from pytest_cis_aws.aws.errors import AwsCallError
+from pytest_cis_aws.registry import by_id
 from tests.harness import A, B
 from tests.refusals import Refuse
 

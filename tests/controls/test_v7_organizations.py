@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.demo.clients import CALLER_ACCOUNT as M
-from plugin.demo.seed.organizations import bare_organization, guarded_organization
+from pytest_cis_aws.demo.clients import CALLER_ACCOUNT as M
+from pytest_cis_aws.demo.seed.organizations import bare_organization, guarded_organization
 from tests.harness import A, B, C
 from tests.refusals import Refuse
 

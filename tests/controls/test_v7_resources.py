@@ -2,7 +2,7 @@
 2.21 resources open to everyone, 4.10 access logging, 6.8 VPC endpoints."""
 from __future__ import annotations
 
-from plugin.demo.seed.later_versions import (
+from pytest_cis_aws.demo.seed.later_versions import (
     cloudwatch_delivery, distribution, front_ends, internet_vpc, public_and_limited_resources, routed, vpc_with_subnets,
 )
 from tests.harness import A, B
@@ -156,10 +156,10 @@ def test_6_8_unreadable_route_tables_are_an_error(audit, moto):
 
 
 def test_each_kind_of_resource_gets_its_own_fix():
-    from plugin import registry
-    from plugin.evidence.access_logs import FrontEnd
-    from plugin.evidence.resource_policies import PolicyHolder
-    from plugin.report.view import fill_fix
+    from pytest_cis_aws import registry
+    from pytest_cis_aws.evidence.access_logs import FrontEnd
+    from pytest_cis_aws.evidence.resource_policies import PolicyHolder
+    from pytest_cis_aws.report.view import fill_fix
 
     policies, logging = registry.by_id("7.0.0")["2.21"].fix, registry.by_id("7.0.0")["4.10"].fix
     queue = PolicyHolder(account=A, region="eu-west-1", resource=f"arn:aws:sqs:eu-west-1:{A}:orders", label="queue/orders",

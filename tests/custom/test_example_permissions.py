@@ -8,7 +8,7 @@ from functools import lru_cache
 import botocore.session
 from botocore import xform_name
 
-from plugin.aws.readonly import is_read_only
+from pytest_cis_aws.aws.readonly import is_read_only
 from tests.custom.estate import EXAMPLES
 from tests.harness import REPO
 from tests.trust.operations import Operation, granted_by

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from plugin.aws import snapshot as snapshot_file
+from pytest_cis_aws.aws import snapshot as snapshot_file
 from tests.custom.estate import audit_examples, seed
 from tests.harness import A, B
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.harness import CHECKS_DIR
 
-HEAD = "from plugin.api import accounts, custom_control\n\n"
+HEAD = "from pytest_cis_aws.api import accounts, custom_control\n\n"
 
 
 def control(control_id: str, function: str, **metadata) -> str:
@@ -94,7 +94,7 @@ def test_bad_metadata_is_a_usage_error_naming_the_file(aws_env, pytester, files,
     folder = pytester.mkdir("mine")
     for name, content in files.items():
         (folder / name).write_text(textwrap.dedent(content))
-    result = pytester.runpytest_inprocess(str(CHECKS_DIR), str(folder), "-p", "plugin.entry", "-p", "no:cacheprovider",
+    result = pytester.runpytest_inprocess(str(CHECKS_DIR), str(folder), "-p", "pytest_cis_aws.entry", "-p", "no:cacheprovider",
                                           "--aws-accounts", "111111111111", "--aws-regions", "us-east-1")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     errors = [line for line in result.stderr.lines if line.startswith("ERROR: ")]
@@ -109,7 +109,7 @@ def test_bad_metadata_is_a_usage_error_naming_the_file(aws_env, pytester, files,
 def test_own_controls_without_the_cis_ones_say_how_to_run_them(aws_env, pytester):
     from tests.custom.estate import EXAMPLES
 
-    result = pytester.runpytest_inprocess(str(EXAMPLES), "-p", "plugin.entry", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess(str(EXAMPLES), "-p", "pytest_cis_aws.entry", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     path = result.stderr.str().split("ERROR: ", 1)[1].split(" declares", 1)[0]
     assert path.endswith("examples/org_controls/test_org_controls.py")

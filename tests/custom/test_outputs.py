@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from plugin import merge
+from pytest_cis_aws import merge
 from tests.custom.estate import audit_examples, seed
 from tests.harness import A, B
 from tests.report import exchange, outputs

@@ -1,6 +1,6 @@
 """A custom control's findings are identical serial, under -n 2 and replayed from a snapshot,
 with the same AWS calls: under xdist the reads its test body makes are made by the
-controller's one cached reader (plugin/custom/remote.py), not by the workers."""
+controller's one cached reader (plugin/pytest_cis_aws/custom/remote.py), not by the workers."""
 from __future__ import annotations
 
 from tests.custom.estate import audit_examples, seed

@@ -83,6 +83,6 @@ def test_the_readme_walk_through_fits_on_a_page():
     walk_through = section.split("A control is a test function", 1)[1]
     assert len(walk_through.splitlines()) <= 50
     # It names what the example needs and the API it documents.
-    assert "from plugin.api import buckets, custom_control, evidence" in section
+    assert "from pytest_cis_aws.api import buckets, custom_control, evidence" in section
     for name in ("iam:ListAccountAliases", "s3:GetBucketTagging", "ec2:DescribeInstances"):
         assert name in section

@@ -34,7 +34,7 @@ def test_access_denied_reads_are_errors_naming_the_action(audit, moto):
 
 
 MINE = '''
-    from plugin.api import AwsError, accounts, buckets, custom_control
+    from pytest_cis_aws.api import AwsError, accounts, buckets, custom_control
 
     @custom_control("MINE.1", units=accounts, title="Swallows an AWS error and passes", section="Mine")
     def test_mine_1_swallows_and_passes(account, aws):

@@ -9,7 +9,7 @@ from tests.custom.estate import IMAGE, REGIONS, audit_examples
 from tests.harness import A, B
 
 MINE = '''
-    from plugin.api import custom_control, regions, resources
+    from pytest_cis_aws.api import custom_control, regions, resources
 
     users = resources("iam", "ListUsers", "Users", kind="user", name="UserName", arn="Arn")
     web_groups = resources("ec2", "DescribeSecurityGroups", "SecurityGroups", kind="security-group", name="GroupId",

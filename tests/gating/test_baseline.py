@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from plugin.gating import baseline
+from pytest_cis_aws.gating import baseline
 from tests.gating.estate import key_message, mfa_message, root_access_key, root_mfa
 from tests.harness import A, B
 

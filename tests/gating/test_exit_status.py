@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.gating.exit_status import decide
+from pytest_cis_aws.gating.exit_status import decide
 from tests.gating.estate import root_access_key
 from tests.harness import A
 

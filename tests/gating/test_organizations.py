@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from plugin.demo.clients import CALLER_ACCOUNT
+from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 from tests.harness import A
 
 

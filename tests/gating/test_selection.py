@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.gating import selection
-from plugin.registry import controls
+from pytest_cis_aws.gating import selection
+from pytest_cis_aws.registry import controls
 from tests.gating.estate import root_access_key
 from tests.harness import A
 

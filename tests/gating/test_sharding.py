@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from plugin import merge
-from plugin.gating.sharding import Shard, parse
+from pytest_cis_aws import merge
+from pytest_cis_aws.gating.sharding import Shard, parse
 from tests.gating.estate import root_access_key, root_mfa
 from tests.harness import A, B, C
 

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from plugin.gating import waivers
+from pytest_cis_aws.gating import waivers
 from tests.gating.estate import key_message, mfa_message, root_access_key, root_mfa
 from tests.harness import A, B
 

@@ -14,9 +14,9 @@ import subprocess
 import boto3
 import pytest
 
-from plugin.registry import by_id
-from plugin.report import asff
-from plugin.summary import SummaryState
+from pytest_cis_aws.registry import by_id
+from pytest_cis_aws.report import asff
+from pytest_cis_aws.summary import SummaryState
 from tests.harness import A, B, REPO
 from tests.moto_server import MotoServerProcess
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from plugin.progress import GatherProgress
+from pytest_cis_aws.progress import GatherProgress
 from tests.harness import A, B
 from tests.report.seed import CONTROLS, seed
 

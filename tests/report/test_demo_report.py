@@ -16,7 +16,7 @@ def test_demo_report_top_is_saved_and_shows_markup_as_text(aws_env, pytester, of
     html_path, findings_path = pytester.path / "reports" / "report.html", pytester.path / "findings.json"
     ocsf_path, asff_path = pytester.path / "findings.ocsf.jsonl", pytester.path / "findings.asff.json"
     result = pytester.runpytest_inprocess(
-        str(CHECKS_DIR), "--aws-demo", "-p", "plugin.entry", "-p", "no:cacheprovider", "-p", "pytest_html.plugin",
+        str(CHECKS_DIR), "--aws-demo", "-p", "pytest_cis_aws.entry", "-p", "no:cacheprovider", "-p", "pytest_html.plugin",
         "-p", "pytest_metadata.plugin", "--cis-json", str(findings_path),
         "--cis-ocsf", str(ocsf_path), "--cis-asff", str(asff_path),
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from plugin.report import html, view
+from pytest_cis_aws.report import html, view
 from tests.report.test_renderers import A, B, BLOCK, MARKUP, embedded_units, finding, sample_state
 
 
 def with_evidence(found: dict, *items: dict) -> dict:
-    found["evidence"] = json.dumps(list(items))  # as a finding carries it (plugin/outcomes.py)
+    found["evidence"] = json.dumps(list(items))  # as a finding carries it (plugin/pytest_cis_aws/outcomes.py)
     return found
 
 

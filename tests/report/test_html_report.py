@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plugin.registry import controls
+from pytest_cis_aws.registry import controls
 from tests.harness import A, B, run_audit
 from tests.report import outputs
 from tests.report.seed import CONTROLS, MARKUP, seed

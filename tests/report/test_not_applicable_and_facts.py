@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from plugin.registry import Control
-from plugin.report import asff, csv_out, findings_json, html, markdown, ocsf, terminal, view
+from pytest_cis_aws.registry import Control
+from pytest_cis_aws.report import asff, csv_out, findings_json, html, markdown, ocsf, terminal, view
 from tests.report import exchange as check
 from tests.report.test_renderers import A, B, MARKUP, ROOT_KEY, finding, sample_state
 

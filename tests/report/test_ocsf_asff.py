@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from plugin.report import asff, exchange, ocsf
+from pytest_cis_aws.report import asff, exchange, ocsf
 from tests.report import exchange as check
 from tests.report.test_renderers import A, B, BLOCK, FLOW_LOGS, MARKUP, ROOT_KEY, finding, sample_state
 
@@ -128,7 +128,7 @@ def test_finding_ids_are_stable_per_version_control_and_unit():
 
 def test_evidence_goes_where_each_format_keeps_it():
     found = finding(ROOT_KEY, A, "FAIL", message="the password policy of account A requires 8 characters")
-    found["evidence"] = json.dumps([  # as a finding carries it (plugin/outcomes.py)
+    found["evidence"] = json.dumps([  # as a finding carries it (plugin/pytest_cis_aws/outcomes.py)
         {"source": "iam:GetAccountPasswordPolicy", "fields": {"MinimumPasswordLength": 8}},
         {"source": "s3:GetBucketPolicy", "fields": {"Statement": {"Effect": "Allow", "Action": "*"}}}])
     record = ocsf.record(found, "2.0.0", {}, 0, "0")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from plugin.summary import Score
+from pytest_cis_aws.summary import Score
 from tests.gating.estate import root_access_key
 from tests.harness import A, B, REPO, run_audit
 from tests.refusals import Refuse

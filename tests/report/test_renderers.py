@@ -6,11 +6,11 @@ import json
 import re
 from dataclasses import dataclass
 
-from plugin.evidence.base import Unit
-from plugin.evidence.estate import AccountInfo, Estate
-from plugin.registry import Control
-from plugin.report import csv_out, html, markdown, view
-from plugin.summary import SummaryState
+from pytest_cis_aws.evidence.base import Unit
+from pytest_cis_aws.evidence.estate import AccountInfo, Estate
+from pytest_cis_aws.registry import Control
+from pytest_cis_aws.report import csv_out, html, markdown, view
+from pytest_cis_aws.summary import SummaryState
 
 A, B, C = "111111111111", "222222222222", "333333333333"
 MARKUP = "<img src=x onerror=alert(1)>"

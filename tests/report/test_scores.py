@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from plugin.report import findings_json, html, markdown, terminal, view
-from plugin.summary import Score
+from pytest_cis_aws.report import findings_json, html, markdown, terminal, view
+from pytest_cis_aws.summary import Score
 from tests.report.test_renderers import A, B, C, sample_state
 
 

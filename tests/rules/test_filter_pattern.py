@@ -6,9 +6,9 @@ catching other events), whatever their spacing, quoting, selector form and order
 """
 import pytest
 
-from plugin.registry import by_id
-from plugin.rules import filter_pattern
-from plugin.rules.filter_pattern import PatternError, covers, normalised, parse, uncovered
+from pytest_cis_aws.registry import by_id
+from pytest_cis_aws.rules import filter_pattern
+from pytest_cis_aws.rules.filter_pattern import PatternError, covers, normalised, parse, uncovered
 
 REGISTRY = by_id()
 
@@ -251,7 +251,7 @@ def test_an_explosive_pattern_is_refused_not_expanded():
 
 
 def test_named_events_give_the_sources_and_names_a_trail_must_record():
-    from plugin.registry import by_id
+    from pytest_cis_aws.registry import by_id
 
     def named(control):
         return set().union(*(filter_pattern.named_events(filter_pattern.parse(t))

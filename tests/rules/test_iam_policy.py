@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 import pytest
 
-from plugin.aws.errors import AwsCallError
-from plugin.aws.reader import Read
-from plugin.evidence import iam
-from plugin.rules import iam_policy
+from pytest_cis_aws.aws.errors import AwsCallError
+from pytest_cis_aws.aws.reader import Read
+from pytest_cis_aws.evidence import iam
+from pytest_cis_aws.rules import iam_policy
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 

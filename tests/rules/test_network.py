@@ -1,7 +1,7 @@
 """Section 5's port, protocol and CIDR rules, on AWS-shaped data (no AWS needed)."""
 import pytest
 
-from plugin.rules.network import (
+from pytest_cis_aws.rules.network import (
     ANY_IPV4,
     ANY_IPV6,
     Opening,
@@ -196,7 +196,7 @@ def test_imdsv2_only(options, expected):
 
 
 # -- routes to the internet (2.3.3) ------------------------------------------
-from plugin.rules.network import InternetRoute, internet_routes  # noqa: E402
+from pytest_cis_aws.rules.network import InternetRoute, internet_routes  # noqa: E402
 
 VPC = "vpc-1"
 
@@ -243,7 +243,7 @@ def test_only_the_whole_internet_to_an_internet_gateway_counts():
 
 
 # -- managed prefix lists in security group rules (5.2, 5.3, and any rule over groups) ----
-from plugin.rules.network import ANY_IPV4, ANY_IPV6, Opening, expand_prefix_lists, group_openings, prefix_lists  # noqa: E402
+from pytest_cis_aws.rules.network import ANY_IPV4, ANY_IPV6, Opening, expand_prefix_lists, group_openings, prefix_lists  # noqa: E402
 
 
 def test_prefix_lists_are_expanded_into_the_rule_they_are_named_in():

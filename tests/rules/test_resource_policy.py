@@ -4,8 +4,8 @@ from urllib.parse import quote
 
 import pytest
 
-from plugin.rules import resource_policy
-from plugin.rules.resource_policy import PublicStatement
+from pytest_cis_aws.rules import resource_policy
+from pytest_cis_aws.rules.resource_policy import PublicStatement
 
 ORG, ACCOUNT = "o-a1b2c3d4e5", "111111111111"
 

@@ -1,7 +1,7 @@
 """2.1.1 and 3.3 policy and ACL rules, spelling by spelling."""
 import pytest
 
-from plugin.rules import s3_policy
+from pytest_cis_aws.rules import s3_policy
 
 BUCKET = "data"
 

@@ -1,7 +1,7 @@
 """Event selectors against the events a control needs: every field and operator that narrows."""
 import pytest
 
-from plugin.rules.trail_selectors import (
+from pytest_cis_aws.rules.trail_selectors import (
     ALL_MANAGEMENT, READ, WRITE, first_missing, management_events, missing, s3_object_events,
 )
 

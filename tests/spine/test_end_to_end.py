@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from plugin.demo.clients import EstateClients
+from pytest_cis_aws.demo.clients import EstateClients
 from tests.harness import A, B
 from tests.moto_server import MotoServerProcess, audit_args, cli_env, run_cli
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import atexit
 import gc
 
-from plugin import runner
+from pytest_cis_aws import runner
 from tests.harness import A
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from plugin.demo.seed.section2 import create_bucket
+from pytest_cis_aws.demo.seed.section2 import create_bucket
 from tests.harness import A, ROLE
 
 

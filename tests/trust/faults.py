@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 from botocore.session import get_session
 from botocore.utils import hyphenize_service_id
 
-from plugin.aws.errors import iam_action
+from pytest_cis_aws.aws.errors import iam_action
 
 
 class _Body:

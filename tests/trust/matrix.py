@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from plugin.aws import snapshot
+from pytest_cis_aws.aws import snapshot
 from tests.harness import AuditRun, Finding
 from tests.trust.operations import Operation
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from botocore import xform_name
 from botocore.session import get_session
 
-from plugin.aws.errors import AwsCallError
+from pytest_cis_aws.aws.errors import AwsCallError
 
-PLUGIN = Path(__file__).resolve().parents[2] / "plugin"
+PLUGIN = Path(__file__).resolve().parents[2] / "plugin" / "pytest_cis_aws"
 READER_METHODS = {"call", "read", "poll"}
 SERVICE = re.compile(r"^[a-z][a-z0-9-]*$")
 OPERATION = re.compile(r"^[A-Z][A-Za-z0-9]*$")

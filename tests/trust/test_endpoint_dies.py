@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bench.seed import Counts, seed_estate
-from plugin.demo.clients import EstateClients
+from pytest_cis_aws.demo.clients import EstateClients
 from tests.harness import A, B
 from tests.moto_server import MotoServerProcess, audit_args, cli_env, run_cli
 from tests.trust.dying_proxy import DyingProxy

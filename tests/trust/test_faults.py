@@ -11,8 +11,8 @@ import botocore.retries.standard
 import pytest
 
 from bench.seed import Counts, seed_estate
-from plugin import registry
-from plugin.aws.errors import iam_prefix
+from pytest_cis_aws import registry
+from pytest_cis_aws.aws.errors import iam_prefix
 from tests.harness import A, B, C
 from tests.trust import faults
 from tests.trust.matrix import fault_problems, operations_called, unit_key

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.aws.errors import ReadOnlyViolation
-from plugin.aws.readonly import is_read_only
-from plugin.aws.sessions import Credentials, SessionFactory
+from pytest_cis_aws.aws.errors import ReadOnlyViolation
+from pytest_cis_aws.aws.readonly import is_read_only
+from pytest_cis_aws.aws.sessions import Credentials, SessionFactory
 from tests.harness import A, ROLE
 from tests.trust.operations import AUDIT_POLICIES, Operation, granted_by, scan
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from plugin import registry
-from plugin.demo.seed import seed_all
+from pytest_cis_aws import registry
+from pytest_cis_aws.demo.seed import seed_all
 from tests.harness import A, B, C
 
 ACCOUNTS, REGIONS = (A, B, C), ("us-east-1", "eu-west-1")

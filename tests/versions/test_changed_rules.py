@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from plugin.demo import gaps, iam_state
-from plugin.demo.seed import section4
-from plugin.demo.seed.section2 import create_bucket
-from plugin.demo.seed.section3 import set_recorder_status
-from plugin.registry import by_id
+from pytest_cis_aws.demo import gaps, iam_state
+from pytest_cis_aws.demo.seed import section4
+from pytest_cis_aws.demo.seed.section2 import create_bucket
+from pytest_cis_aws.demo.seed.section3 import set_recorder_status
+from pytest_cis_aws.registry import by_id
 from tests.controls.test_section3_logging import data_events, recorder, trail
 from tests.harness import A, B, C
 

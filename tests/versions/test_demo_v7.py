@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from plugin.demo.clients import CALLER_ACCOUNT
+from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 from tests.harness import CHECKS_DIR
 from tests.report import exchange
 
@@ -17,7 +17,7 @@ ORGANIZATION_CONTROLS = ("2.1.2", "2.1.3", "2.1.4", "2.1.5", "2.1.6")
 def test_the_v7_demo_shows_every_new_control_in_every_output(aws_env, pytester):
     out = pytester.path
     result = pytester.runpytest_inprocess(
-        str(CHECKS_DIR), "--aws-demo", "--cis-benchmark", "7.0.0", "-p", "plugin.entry", "-p", "no:cacheprovider",
+        str(CHECKS_DIR), "--aws-demo", "--cis-benchmark", "7.0.0", "-p", "pytest_cis_aws.entry", "-p", "no:cacheprovider",
         "-p", "pytest_html.plugin", "-p", "pytest_metadata.plugin", "--cis-json", str(out / "findings.json"),
         "--html", str(out / "report.html"), "--cis-md", str(out / "summary.md"),
         "--cis-ocsf", str(out / "findings.ocsf.jsonl"), "--cis-asff", str(out / "findings.asff.json"),

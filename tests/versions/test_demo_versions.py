@@ -10,8 +10,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from plugin import registry
-from plugin.demo.run import DEMO_REGIONS, seed_demo
+from pytest_cis_aws import registry
+from pytest_cis_aws.demo.run import DEMO_REGIONS, seed_demo
 
 
 @pytest.mark.parametrize("version", list(registry.benchmarks()))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from plugin import registry
+from pytest_cis_aws import registry
 from tests.harness import CHECKS_DIR
 
 # From VERSIONS.md §3 (controls; same, changed, new as its headings count them; the A/M labels

@@ -143,7 +143,7 @@ class SummaryState:
         self.aws_calls: dict[str, int] = {"calls": 0, "distinct": 0, "requests": 0}
         self.generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         # Waivers, baseline (new/known/fixed), selection, Organizations, shard: a
-        # plugin.gating.report.GatingReport, set at the end of the run (None before).
+        # pytest_cis_aws.gating.report.GatingReport, set at the end of the run (None before).
         self.gating = None
 
     @property

@@ -1,7 +1,7 @@
 """Your own controls, as pytest tests: the public API (README, "Your own controls").
 
     # my_controls/test_org.py
-    from plugin.api import custom_control, buckets, evidence
+    from pytest_cis_aws.api import custom_control, buckets, evidence
 
     @custom_control("ORG.3", units=buckets, title="Every S3 bucket names its owner",
                     section="Organisation controls")

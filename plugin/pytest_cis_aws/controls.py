@@ -7,7 +7,7 @@
 
 The first argument names the **check**: its v2.0.0 control id, or, for a check v2.0.0
 lacks, a short name ("rds-multi-az"; the function is then ``test_rds_multi_az``). Each
-benchmark version maps its controls onto checks (``plugin/registry``); under a version
+benchmark version maps its controls onto checks (``plugin/pytest_cis_aws/registry``); under a version
 that lacks the check the test has no items. ``units`` is a unit source: a function from
 the Inventory to the units the control is about. ``reads`` names the evidence fields the
 control uses; if AWS refused any of them for a unit, that unit is an ERROR before the test
@@ -106,7 +106,7 @@ def unit_of(item):
     return unit if isinstance(unit, Unit) else None
 
 
-# The skip reasons that carry a verdict other than a pass or a failure (plugin/outcomes.py).
+# The skip reasons that carry a verdict other than a pass or a failure (plugin/pytest_cis_aws/outcomes.py).
 MANUAL_MARK = "MANUAL: "
 NOT_APPLICABLE_MARK = "NOT_APPLICABLE: "
 

@@ -21,12 +21,12 @@ PASS, FAIL, ERROR, MANUAL = "PASS", "FAIL", "ERROR", "MANUAL"
 # as passed or failed, shown with its reason, and it never fails the run (a pytest skip).
 NOT_APPLICABLE = "NOT_APPLICABLE"
 # A FAIL accepted by a waiver (--cis-waivers) or already in the baseline (--cis-baseline):
-# reported as a non-strict xfail, so it does not fail the run (plugin/gating/gate.py).
+# reported as a non-strict xfail, so it does not fail the run (plugin/pytest_cis_aws/gating/gate.py).
 WAIVED, KNOWN = "WAIVED", "KNOWN"
 PREFIX = "cis_"
 FIELDS = ("control", "title", "level", "section", "check", "assessment",
           "account", "region", "resource", "label", "status", "message")
-# The evidence a control test recorded (plugin.controls.evidence), as JSON text.
+# The evidence a control test recorded (pytest_cis_aws.controls.evidence), as JSON text.
 EVIDENCE = "evidence"
 
 

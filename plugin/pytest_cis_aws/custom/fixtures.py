@@ -4,7 +4,7 @@
     def test_org_2_instances_only_in_approved_regions(region, aws):
         reservations = aws.client("ec2").describe_instances()["Reservations"]
 
-It yields a :class:`~plugin.custom.reads.ReadOnlyAws` bound to the account and region of
+It yields a :class:`~pytest_cis_aws.custom.reads.ReadOnlyAws` bound to the account and region of
 the unit the control test is evaluating: read-only, cached, counted, recorded in
 snapshots, and asked of the controller under xdist.
 """

@@ -11,7 +11,7 @@ Only the checks these files declare are gathered, and only for the selected benc
 version's selected controls: a version's evidence is all a run reads.
 
 The files are read once per run (:func:`declared`, kept on the config): a team's own
-controls (``plugin/custom``) are found in the same scan, at configure time, because
+controls (``plugin/pytest_cis_aws/custom``) are found in the same scan, at configure time, because
 their metadata decides which controls the run selects.
 """
 from __future__ import annotations

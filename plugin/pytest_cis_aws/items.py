@@ -115,15 +115,18 @@ def as_control_items(functions: list, control: Control, spec: ControlSpec) -> li
         unit = callspec.params.get(spec.argname) if callspec is not None else None
         if not isinstance(unit, Unit):
             continue
+        name = versioned_name(control, spec, function.originalname)
         item = ControlItem.from_parent(
             function.parent,
-            name=f"{versioned_name(control, spec, function.originalname)}[{callspec.id}]",
+            name=f"{name}[{callspec.id}]",
             callspec=callspec,
             callobj=function.obj,
             # The Function's own fixture closure: the unit is a direct parameter, not a fixture.
             fixtureinfo=function._fixtureinfo,
             keywords={callspec.id: True},
-            originalname=function.originalname,
+            # The version's name, not the function's: pytest 9.2 builds the node id from
+            # originalname (earlier versions from name), and the function object is given.
+            originalname=name,
         )
         item.control, item.unit = control, unit
         items.append(item)

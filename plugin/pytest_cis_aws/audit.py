@@ -54,7 +54,7 @@ class CisAudit:
         self.options = options
         run_options.set_current(options)  # thresholds read by controls (1.7)
         self.benchmark = registry.benchmark(options.benchmark)
-        # A team's own controls (plugin/custom) follow the version's, under sections of their own.
+        # A team's own controls (plugin/pytest_cis_aws/custom) follow the version's, under sections of their own.
         self.selected = self._select(options, custom_controls)
         # The selected controls of the version, by the check that evaluates each.
         self.selected_checks: dict[str, Control] = {c.check: c for c in self.selected}
@@ -199,7 +199,7 @@ class CisAudit:
         spec = control_decl.spec_of(metafunc.definition)
         if spec is None:
             return
-        if not isinstance(spec, CustomSpec):  # a team's own: checked with its metadata (plugin/custom)
+        if not isinstance(spec, CustomSpec):  # a team's own: checked with its metadata (plugin/pytest_cis_aws/custom)
             check_declaration(spec, metafunc.function.__name__)
         units = self._units(spec) if spec.check in self.selected_checks else []
         metafunc.parametrize(spec.argname, units, ids=[u.test_id for u in units])
@@ -302,7 +302,7 @@ class CisAudit:
 def check_declaration(spec, function_name: str) -> None:
     """A control test names a check the catalogue has, and is named after it."""
     if spec.check not in registry.checks():
-        raise pytest.UsageError(f"{function_name} declares check {spec.check!r}, which plugin/registry/checks lacks")
+        raise pytest.UsageError(f"{function_name} declares check {spec.check!r}, which plugin/pytest_cis_aws/registry/checks lacks")
     expected = spec.expected_name()
     if expected is not None and function_name != expected:
         raise pytest.UsageError(f"{function_name} checks {spec.check}: name it {expected}")

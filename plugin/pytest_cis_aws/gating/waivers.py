@@ -74,7 +74,7 @@ class Waiver:
         """Whether the waiver names the check (``1.13``, ``rds-multi-az``; changed rules aside)."""
         check = check.split("+")[0]
         if check not in registry.checks():
-            # A control outside the benchmark (a team's own, plugin.api): its id is its check,
+            # A control outside the benchmark (a team's own, pytest_cis_aws.api): its id is its check,
             # and the waiver names it by that id or a glob ("ORG.*", "*").
             return fnmatchcase(check, self.control)
         named = checks_named(self.benchmark, self.control)

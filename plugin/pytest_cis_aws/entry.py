@@ -42,7 +42,7 @@ def audits_controls(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-html's, which reads the report path we default
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "cis(spec): a CIS AWS Foundations control (set by plugin.controls.control)")
+    config.addinivalue_line("markers", "cis(spec): a CIS AWS Foundations control (set by pytest_cis_aws.controls.control)")
     for marker, meaning in (
         ("iam", "section 1 controls: Identity and Access Management"),
         ("storage", "section 2 controls: Storage"),
@@ -60,7 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # A failed control is a finding, not a bug: the short summary's one line per
         # failure (its message names the resource) reads better than tracebacks.
         config.option.tbstyle = "no"
-    # A team's own controls (plugin.api), found beside the CIS ones: their metadata is part
+    # A team's own controls (pytest_cis_aws.api), found beside the CIS ones: their metadata is part
     # of what the run selects, so it is read (and checked) before anything starts.
     own = custom.discover(config, parsed.benchmark)
     audit = CisAudit(config, parsed, own.controls)

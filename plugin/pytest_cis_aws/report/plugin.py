@@ -1,6 +1,6 @@
 """The ``cis-report`` plugin: every report beyond the terminal summary and findings JSON.
 
-Registered beside ``cis-audit`` (plugin/entry.py) and reading its summary state on the
+Registered beside ``cis-audit`` (plugin/pytest_cis_aws/entry.py) and reading its summary state on the
 controller; on workers it only labels reports (junitxml properties, per-resource fixes),
 which travel to the controller with the reports.
 """

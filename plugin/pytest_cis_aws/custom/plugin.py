@@ -53,7 +53,7 @@ def refuse_without_the_audit(items: list[pytest.Item]) -> None:
 
 
 def register(config: pytest.Config, found: Catalogue) -> None:
-    config.addinivalue_line("markers", f"{MARKER}: your own controls (plugin.api.custom_control)")
+    config.addinivalue_line("markers", f"{MARKER}: your own controls (pytest_cis_aws.api.custom_control)")
     for marker, title in found.markers.items():
         config.addinivalue_line("markers", f"{marker}: your own controls: {title}")
     config.pluginmanager.register(CustomControls(config, found), NAME)

@@ -1,6 +1,6 @@
 """A team's own controls, written as pytest tests beside the CIS ones.
 
-The public surface is :mod:`plugin.api` (documented in the README, "Your own controls");
+The public surface is :mod:`pytest_cis_aws.api` (documented in the README, "Your own controls");
 this package is how it fits the machinery the CIS controls use:
 
 * ``declare.py``: ``@custom_control`` marks a test function with a :class:`CustomSpec`, a

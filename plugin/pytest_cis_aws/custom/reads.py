@@ -4,7 +4,7 @@
         tags = aws.call("s3", "GetBucketTagging", Bucket=bucket.name, absent=("NoSuchTagSet",))
         ec2 = aws.client("ec2")                      # boto3-like: ec2.describe_instances()
 
-Every read goes through the run's cached reader (``plugin/aws/reader.py``): each distinct
+Every read goes through the run's cached reader (``plugin/pytest_cis_aws/aws/reader.py``): each distinct
 call is made once per run and counted, ``--aws-snapshot-out`` records it and
 ``--aws-snapshot`` answers it; under xdist a worker's reads are made by the controller
 (``remote.py``). An operation that is not a read is refused before anything is sent. An

@@ -168,7 +168,7 @@ class View:
     per_account: list[AccountRow]
     details: list[Detail]
     show_errors: bool = field(default=False)
-    # Baseline, waivers and what this run left out (plugin/gating), worded as in the terminal.
+    # Baseline, waivers and what this run left out (plugin/pytest_cis_aws/gating), worded as in the terminal.
     gating_notes: list[str] = field(default_factory=list)
     charts: charts.Charts | None = None
 

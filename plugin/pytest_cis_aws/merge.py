@@ -81,7 +81,7 @@ def merge(paths: list[Path]) -> SummaryState:
             accounts.append(AccountInfo(**account))
         selected.update(document.get("controls") or [c.id for c in benchmark_controls(benchmark) if c.level <= level])
     started = min(dt.datetime.fromisoformat(d["generated"].replace("Z", "+00:00")) for _, d in documents)
-    # A team's own controls (plugin.api) are described in the findings files that ran them.
+    # A team's own controls (pytest_cis_aws.api) are described in the findings files that ran them.
     own = {entry["id"]: CustomControl.from_dict(entry, benchmark)
            for _, document in documents for entry in document.get("custom_controls") or []}
     state = SummaryState(
@@ -104,7 +104,7 @@ def merge(paths: list[Path]) -> SummaryState:
 
 
 def write_html(state: SummaryState, path: Path, command: str) -> bool:
-    """The report engineer's compliance report (plugin/report/html.py) as a page of its own.
+    """The report engineer's compliance report (plugin/pytest_cis_aws/report/html.py) as a page of its own.
 
     A run puts it inside pytest-html's page; a merge has no test results, so the
     fragment stands alone. False when that renderer is not available.

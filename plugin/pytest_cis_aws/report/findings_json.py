@@ -44,7 +44,7 @@ def document(state: SummaryState) -> dict:
             for a in (estate.accounts if estate else [])
         ],
         "controls": [c.id for c in state.controls],  # the controls this run selected
-        # A team's own controls (plugin.api), described: cis-merge shows them from this alone.
+        # A team's own controls (pytest_cis_aws.api), described: cis-merge shows them from this alone.
         **({"custom_controls": own} if own else {}),
         "totals": asdict(state.totals()),
         # passed / (passed + failed) per control, section, account and overall, with the rest beside it.

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..summary import SummaryState
 from .findings_json import FINDING_FIELDS
 
-# A WAIVED finding also carries the waiver that accepted it (plugin/gating).
+# A WAIVED finding also carries the waiver that accepted it (plugin/pytest_cis_aws/gating).
 WAIVER_FIELDS = ("waiver", "waiver_reason", "waiver_owner", "waiver_expires")
 COLUMNS = (*FINDING_FIELDS, "test_id", *WAIVER_FIELDS)
 

@@ -4,7 +4,7 @@
     def test_org_3_bucket_has_owner_tag(bucket, aws):
         ...
 
-It marks the function exactly as ``plugin.controls.control`` marks a CIS control (the
+It marks the function exactly as ``pytest_cis_aws.controls.control`` marks a CIS control (the
 ``cis`` marker carrying a spec), so discovery, gathering, parametrisation, items and
 outcomes treat both alike. The metadata given here is only recorded: it is validated with
 the file it came from when the run starts (``metadata.py``), where a mistake can be a
