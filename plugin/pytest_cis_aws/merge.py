@@ -21,7 +21,7 @@ from .gating.report import GatingReport
 from .options import DEFAULT_JSON
 from . import registry
 from .registry import controls as benchmark_controls
-from .report import findings_json, terminal
+from .report import findings_json, outputs, terminal
 from .summary import SummaryState
 
 DEFAULT_HTML = "reports/report.html"
@@ -128,8 +128,15 @@ def main(argv: list[str] | None = None) -> int:
         prog="cis-merge", description="Merge the findings files of sharded runs (--cis-shard K/N) into one report."
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="findings files (--cis-json) of the shards")
-    parser.add_argument("--json", type=Path, default=Path(DEFAULT_JSON), help=f"merged findings file (default: {DEFAULT_JSON})")
+    # A run's option names (--json is kept as an alias), and every output a run can write,
+    # from the same table (report/outputs.py).
+    parser.add_argument("--cis-json", "--json", dest="cis_json", type=Path, default=Path(DEFAULT_JSON),
+                        help=f"merged findings file (default: {DEFAULT_JSON})")
     parser.add_argument("--html", type=Path, default=Path(DEFAULT_HTML), help=f"merged HTML report (default: {DEFAULT_HTML})")
+    for output in outputs.OUTPUTS:
+        parser.add_argument(output.flag, dest=output.dest, type=Path, metavar="PATH", default=None, help=output.help)
+    parser.add_argument("--cis-asff-region", metavar="REGION", default=outputs.DEFAULT_ASFF_REGION,
+                        help=f"the Security Hub region the --cis-asff findings are imported into (default: {outputs.DEFAULT_ASFF_REGION})")
     parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
                         help="failure (default): exit 1 on any FAIL or ERROR; error: exit 1 on ERROR only")
     args = parser.parse_args(argv)
@@ -138,12 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     except MergeError as exc:
         print(f"cis-merge: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    findings_json.write(state, args.json)
+    findings_json.write(state, args.cis_json)
     for line in terminal.lines(state):
         print(line)
     command = " ".join(["cis-merge", *map(str, args.files)])
-    written = write_html(state, args.html, command)
-    print(f"findings: {args.json}" + (f"; report: {args.html}" if written else ""))
+    written = [args.cis_json]
+    if write_html(state, args.html, command):
+        written.append(args.html)
+    written += outputs.write_requested(state, lambda dest: getattr(args, dest), outputs.WriteContext(command, args.cis_asff_region))
+    print("written: " + ", ".join(map(str, written)))
     return int(exit_status.decide(0, [f["status"] for f in state.findings], args.fail_on, 0))
 
 

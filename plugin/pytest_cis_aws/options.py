@@ -16,12 +16,12 @@ from .aws import partitions
 from .gating import options as gating_options
 from . import registry
 from .registry import DEFAULT_BENCHMARK
+from .report.outputs import DEFAULT_ASFF_REGION, OUTPUTS
 
 GROUP = "cis-aws"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 DEFAULT_JSON = "reports/cis-findings.json"
-DEFAULT_ASFF_REGION = "us-east-1"
 
 
 def addoptions(parser: pytest.Parser) -> None:
@@ -53,14 +53,8 @@ def addoptions(parser: pytest.Parser) -> None:
                     help="1: Level 1 controls only; 2: Level 1 and Level 2 controls (default: 2)")
     group.addoption("--cis-json", metavar="PATH", default=DEFAULT_JSON,
                     help=f"findings file written at the end of every run (default: {DEFAULT_JSON})")
-    group.addoption("--cis-csv", metavar="PATH", default=None,
-                    help="also write the findings as CSV, one row per finding, to PATH")
-    group.addoption("--cis-md", metavar="PATH", default=None,
-                    help="also write the totals and compliance summary as Markdown (CI logs, pull-request comments) to PATH")
-    group.addoption("--cis-ocsf", metavar="PATH", default=None,
-                    help="also write every finding as an OCSF Compliance Finding (JSON Lines) to PATH")
-    group.addoption("--cis-asff", metavar="PATH", default=None,
-                    help="also write the findings in AWS Security Finding Format, for securityhub batch-import-findings, to PATH")
+    for output in OUTPUTS:  # the same table cis-merge offers (report/outputs.py)
+        group.addoption(output.flag, metavar="PATH", default=None, help=output.help)
     group.addoption("--cis-asff-region", metavar="REGION", default=DEFAULT_ASFF_REGION,
                     help=f"the Security Hub region the --cis-asff findings are imported into (default: {DEFAULT_ASFF_REGION})")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,

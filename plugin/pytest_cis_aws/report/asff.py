@@ -122,3 +122,8 @@ def write(state: SummaryState, path: Path, region: str = DEFAULT_REGION) -> None
     # One finding per line inside the list: readable, and diffable between runs.
     lines = [json.dumps(f, separators=(",", ":"), ensure_ascii=False) for f in findings(state, region)]
     path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+
+
+def write_file(state: SummaryState, path: Path, context) -> None:
+    """The outputs table's entry point (report/outputs.py)."""
+    write(state, path, context.asff_region)

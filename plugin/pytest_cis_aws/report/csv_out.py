@@ -25,3 +25,8 @@ def write(state: SummaryState, path: Path) -> None:
             # A cell starting with = + - @ is a formula to spreadsheet programs; a leading
             # quote keeps resource names and messages from AWS inert there.
             writer.writerow({k: "'" + v if v[:1] in ("=", "+", "-", "@") else v for k, v in row.items()})
+
+
+def write_file(state: SummaryState, path: Path, context) -> None:
+    """The outputs table's entry point (report/outputs.py)."""
+    write(state, path)

@@ -82,3 +82,8 @@ def _noted(details: list[view.Detail]) -> list[str]:
 def write(state: SummaryState, path: Path, command: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(document(state, command), encoding="utf-8")
+
+
+def write_file(state: SummaryState, path: Path, context) -> None:
+    """The outputs table's entry point (report/outputs.py)."""
+    write(state, path, context.command)

@@ -157,3 +157,8 @@ def write(state: SummaryState, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         for found in records(state):
             out.write(json.dumps(found, separators=(",", ":"), ensure_ascii=False) + "\n")
+
+
+def write_file(state: SummaryState, path: Path, context) -> None:
+    """The outputs table's entry point (report/outputs.py)."""
+    write(state, path)

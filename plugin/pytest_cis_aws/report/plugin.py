@@ -15,7 +15,7 @@ from ..audit import NAME as AUDIT
 from ..items import ControlItem
 from ..outcomes import PREFIX, finding_of
 from ..roles import is_controller
-from . import asff, csv_out, html, markdown, ocsf, view
+from . import html, outputs, view
 
 NAME = "cis-report"
 DEFAULT_HTML = "reports/report.html"
@@ -37,11 +37,7 @@ def default_html(config: pytest.Config) -> None:
 class CisReports:
     def __init__(self, config: pytest.Config):
         self.config = config
-        self.csv_path = config.getoption("cis_csv", None)
-        self.md_path = config.getoption("cis_md", None)
-        self.ocsf_path = config.getoption("cis_ocsf", None)
-        self.asff_path = config.getoption("cis_asff", None)
-        self.asff_region = config.getoption("cis_asff_region", None)
+        self.written: list[Path] = []  # the outputs this run wrote (report/outputs.py)
         self._html_report = None  # what pytest-html's title hook handed us
 
     @property
@@ -105,11 +101,5 @@ class CisReports:
         audit = self.audit
         if not is_controller(self.config) or audit is None or audit.inventory is None:
             return
-        if self.csv_path:
-            csv_out.write(audit.state, Path(self.csv_path))
-        if self.md_path:
-            markdown.write(audit.state, Path(self.md_path), self.command_line())
-        if self.ocsf_path:
-            ocsf.write(audit.state, Path(self.ocsf_path))
-        if self.asff_path:
-            asff.write(audit.state, Path(self.asff_path), self.asff_region)
+        context = outputs.WriteContext(self.command_line(), self.config.getoption("cis_asff_region"))
+        self.written = outputs.write_requested(audit.state, lambda dest: self.config.getoption(dest, None), context)
