@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import pytest
 
-from .evidence.base import Unit, UnitSource
+from .evidence.base import UnitSource
 from .registry import Control
 
 MARKER = "cis"
@@ -94,16 +94,6 @@ def spec_of(item_or_definition) -> ControlSpec | None:
         found = marker.args[0] if marker is not None and marker.args else None
         stash[_SPEC] = found if isinstance(found, ControlSpec) else None
     return stash[_SPEC]
-
-
-def unit_of(item):
-    spec = spec_of(item)
-    callspec = getattr(item, "callspec", None)
-    if spec is None or callspec is None:
-        return None
-    unit = callspec.params.get(spec.argname)
-    # An empty unit set parametrises with pytest's NOTSET placeholder: no unit at all.
-    return unit if isinstance(unit, Unit) else None
 
 
 # The skip reasons that carry a verdict other than a pass or a failure (plugin/pytest_cis_aws/outcomes.py).

@@ -1,8 +1,9 @@
-"""Collectors, one module per AWS service, registered into COLLECTORS on import.
+"""Collectors, one module per AWS service.
 
-Each section's owner adds its modules here (one import line each).
+A collector is a function declared with ``base.collector``; the inventory
+(``inventory.py``) calls the ones a control's unit source asks for. Nothing registers
+here: importing a module only makes its collectors available to the unit sources.
 """
-from .base import COLLECTORS  # noqa: F401
 from . import iam  # noqa: F401
 from . import accessanalyzer  # noqa: F401
 from . import account_contacts  # noqa: F401

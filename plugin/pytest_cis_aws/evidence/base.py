@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from ..aws.errors import AwsCallError
 from ..aws.reader import AwsReader, Read
@@ -112,17 +112,13 @@ class Collector:
         return self.fn(aws, region) if self.regional else self.fn(aws)
 
 
-COLLECTORS: dict[str, Collector] = {}
-
 
 def collector(*, regional: bool) -> Callable:
-    """Register a collector. ``fn(aws)`` for global services, ``fn(aws, region)`` for regional."""
+    """Declare a collector. ``fn(aws)`` for global services, ``fn(aws, region)`` for regional."""
 
     def register(fn: Callable) -> Collector:
         name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
-        found = Collector(name, regional, fn)
-        COLLECTORS[name] = found
-        return found
+        return Collector(name, regional, fn)
 
     return register
 
@@ -137,7 +133,3 @@ UnitSource = Callable[["Inventory"], Iterable[Unit]]  # noqa: F821 (defined in i
 
 def sorted_units(units: Iterable[Unit]) -> list[Unit]:
     return sorted(units, key=lambda unit: unit.sort_key)
-
-
-def iter_pairs(mapping: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    return iter(sorted(mapping.items()))

@@ -17,7 +17,6 @@ import datetime as dt
 
 UNUSED_DAYS = 45  # 1.12
 KEY_ROTATION_DAYS = 90  # 1.14
-ROOT_USE_DAYS = 90  # 1.7's default window
 
 _DAY = dt.timedelta(days=1)
 

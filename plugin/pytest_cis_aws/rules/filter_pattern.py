@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import product
-from typing import Iterable
 
 # An account's pattern that expands to more conjunctions than this is not analysed.
 MAX_CONJUNCTIONS = 4096
@@ -329,12 +328,6 @@ def uncovered(account: Dnf, benchmark: Dnf) -> list[Conjunction]:
 def covers(account: Dnf, benchmark: Dnf) -> bool:
     """Every event the benchmark's pattern matches is matched by the account's."""
     return not uncovered(account, benchmark)
-
-
-def covers_any(account_text: str, benchmark_texts: Iterable[str]) -> bool:
-    """Convenience for raw texts; raises PatternError if the account's pattern is unparseable."""
-    account = parse(account_text)
-    return any(covers(account, parse(text)) for text in benchmark_texts)
 
 
 def _literal(conjunction: Conjunction, field: str) -> str | None:

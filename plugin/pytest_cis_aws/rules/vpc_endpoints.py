@@ -23,7 +23,6 @@ ANY_IPV4, ANY_IPV6 = "0.0.0.0/0", "::/0"
 INTERNET_TARGETS = (("GatewayId", "igw-", "internet gateway"), ("NatGatewayId", "nat-", "NAT gateway"),
                     ("EgressOnlyInternetGatewayId", "eigw-", "egress-only internet gateway"))
 JUDGED = "s3"  # the service whose gateway endpoint the verdict needs
-NAMED = ("s3", "dynamodb")  # gateway endpoint services named in every finding
 
 
 @dataclass(frozen=True)
