@@ -8,8 +8,7 @@ the way the benchmark words it.
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from pytest_cis_aws import run_options
-from pytest_cis_aws.controls import changed, control, evidence
+from pytest_cis_aws.controls import audit_options, changed, control, evidence
 from pytest_cis_aws.evidence import accessanalyzer, account_contacts, iam, instances, resource_policies
 from pytest_cis_aws.rules import ages, iam_policy, resource_policy
 
@@ -68,7 +67,7 @@ def test_1_6_root_hardware_mfa(account):
 
 @control("1.7", units=iam.accounts, reads=("root_usage",))
 def test_1_7_root_not_used_recently(account):
-    window = run_options.current().root_use_days
+    window = audit_options().root_use_days
     last = account.root_usage.last_used
     usage = account.root_usage
     evidence("iam:GetCredentialReport", user="<root_account>", password_last_used=usage.password_last_used,

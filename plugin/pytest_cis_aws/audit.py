@@ -28,7 +28,6 @@ from .evidence.estate import Estate, discover_estate
 from .evidence.inventory import Inventory
 from .gating import organizations, selection
 from .gating.gate import Gate, run_date
-from . import run_options
 from .options import AuditOptions
 from .progress import GatherProgress
 from .registry import Control, controls
@@ -52,7 +51,7 @@ class CisAudit:
     def __init__(self, config: pytest.Config, options: AuditOptions, custom_controls: tuple[Control, ...] = ()):
         self.config = config
         self.options = options
-        run_options.set_current(options)  # thresholds read by controls (1.7)
+        config.stash[control_decl.OPTIONS] = options  # thresholds a control reads while it runs (controls.audit_options)
         self.benchmark = registry.benchmark(options.benchmark)
         # A team's own controls (plugin/pytest_cis_aws/custom) follow the version's, under sections of their own.
         self.selected = self._select(options, custom_controls)

@@ -27,12 +27,15 @@ from __future__ import annotations
 import contextvars
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
 
 from .evidence.base import UnitSource
 from .registry import Control
+
+if TYPE_CHECKING:  # options imports boto3: not needed to declare a control
+    from .options import AuditOptions
 
 MARKER = "cis"
 
@@ -119,11 +122,17 @@ def not_applicable(reason: str) -> None:
 
 
 # -- while a control test runs ----------------------------------------------------------
+# The run's options, kept on the config by the audit: a control with a threshold option reads
+# it from the Running context below (a test takes exactly one argument, its unit).
+OPTIONS = pytest.StashKey["AuditOptions"]()
+
+
 @dataclass
 class Running:
-    """The control being evaluated, and the evidence its test has recorded so far."""
+    """The control being evaluated, the run's options, and what its test has recorded so far."""
 
     control: Control
+    options: "AuditOptions | None" = None
     evidence: list[dict] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)  # what satisfied it: a PASS finding's message
 
@@ -160,6 +169,14 @@ def passed_because(sentence: str) -> None:
     """Name what satisfied the control (the trail, the monitoring chain...): the PASS finding
     says it. Call it once the assertions hold."""
     running().passed.append(sentence)
+
+
+def audit_options() -> "AuditOptions":
+    """The running audit's options, for a control with a threshold option (--cis-root-use-days)."""
+    options = running().options
+    if options is None:
+        raise RuntimeError("no CIS audit is running: its options are not known")
+    return options
 
 
 def changed(rule: str) -> bool:

@@ -25,8 +25,8 @@ from .evidence.base import Unit
 from .registry import Control
 
 
-# The test function -> (file, line): see ControlItem.reportinfo.
-_WHERE: dict = {}
+# The test function -> (file, line), kept on the module node of this run: see ControlItem.reportinfo.
+_WHERE = pytest.StashKey["dict"]()
 
 
 class ControlItem(pytest.Function):
@@ -34,7 +34,7 @@ class ControlItem(pytest.Function):
     unit: Unit
 
     def runtest(self) -> None:
-        self.recorded = control_decl.Running(self.control)
+        self.recorded = control_decl.Running(self.control, self.config.stash.get(control_decl.OPTIONS, None))
         token = control_decl.start(self.recorded)
         try:
             super().runtest()
@@ -55,9 +55,10 @@ class ControlItem(pytest.Function):
     def reportinfo(self):
         # Where the test function is: the same for every unit of a control, and costly to
         # find (pytest reads the source), so it is looked up once per function.
-        where = _WHERE.get(self.obj)
+        known = self.parent.stash.setdefault(_WHERE, {})
+        where = known.get(self.obj)
         if where is None:
-            where = _WHERE[self.obj] = super().reportinfo()[:2]
+            where = known[self.obj] = super().reportinfo()[:2]
         return (*where, self.getmodpath())
 
     @property
