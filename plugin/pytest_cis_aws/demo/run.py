@@ -53,10 +53,11 @@ def seed_demo(clients: EstateClients, accounts: tuple[str, ...] | None, regions:
     demo's own). Other versions' estates are as they always were.
     """
     chosen = accounts or DEMO_ACCOUNTS
-    seed_all(clients, chosen, regions)
+    seeded = _seeded(chosen)
+    seed_all(clients, seeded, regions)
     checks = {c.check for c in registry.controls(benchmark)}
     if checks & later_versions.CHECKS:
-        later_versions.seed(clients, chosen, regions)
+        later_versions.seed(clients, seeded, regions)
     if all_accounts:  # --aws-accounts all: the demo estate as one organisation
         from ..gating.demo_organization import seed_organization
 
@@ -65,6 +66,20 @@ def seed_demo(clients: EstateClients, accounts: tuple[str, ...] | None, regions:
     if checks & organizations.CHECKS and not accounts:
         return organizations.seed(clients, chosen, regions)
     return chosen
+
+
+def _seeded(audited: tuple[str, ...]) -> tuple[str, ...]:
+    """The accounts to seed so that ``audited`` are audited as the demo has them.
+
+    The seed gives three accounts three roles (well run, neglected, half done). Seeding one
+    or two accounts would give an account two roles, and moto refuses the second role's
+    resources of the same name (EntityAlreadyExists). So the demo's own accounts are always
+    seeded in their own roles, and only the ones listed are audited; accounts of the user's
+    own take the first roles, the demo's accounts the roles left over.
+    """
+    if set(audited) <= set(DEMO_ACCOUNTS):
+        return DEMO_ACCOUNTS
+    return tuple(dict.fromkeys((*audited, *DEMO_ACCOUNTS)))[:max(len(DEMO_ACCOUNTS), len(audited))]
 
 
 def _restore(saved: dict[str, str | None]) -> None:
