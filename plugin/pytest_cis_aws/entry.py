@@ -70,6 +70,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ControlRunner(config), RUNNER)
     config.pluginmanager.register(console.ConsolePlugin(config, audit, console.group_failures_by_default(config)), console.NAME)
     reports.default_html(config)
+    reports.check_output_paths(config)  # before any AWS call, not after the audit
     config.pluginmanager.register(reports.CisReports(config), reports.NAME)
 
 

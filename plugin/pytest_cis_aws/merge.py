@@ -21,7 +21,7 @@ from .gating.report import GatingReport
 from .options import DEFAULT_JSON
 from . import registry
 from .registry import controls as benchmark_controls
-from .report import findings_json, outputs, terminal
+from .report import findings_json, outputs, paths, terminal
 from .summary import SummaryState
 
 DEFAULT_HTML = "reports/report.html"
@@ -140,6 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
                         help="failure (default): exit 1 on any FAIL or ERROR; error: exit 1 on ERROR only")
     args = parser.parse_args(argv)
+    # Every file the merge will write, checked before the shards are read (as a run does).
+    problem = paths.first_problem([
+        ("--cis-json", args.cis_json), ("--html", args.html),
+        *((output.flag, path) for output, path in outputs.requested(lambda dest: getattr(args, dest))),
+    ])
+    if problem:
+        print(f"cis-merge: error: {problem}", file=sys.stderr)
+        return USAGE_ERROR
     try:
         state = merge(args.files)
     except MergeError as exc:

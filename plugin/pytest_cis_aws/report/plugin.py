@@ -15,7 +15,7 @@ from ..audit import NAME as AUDIT
 from ..items import ControlItem
 from ..outcomes import PREFIX, finding_of
 from ..roles import is_controller
-from . import html, outputs, view
+from . import html, outputs, paths, view
 
 NAME = "cis-report"
 DEFAULT_HTML = "reports/report.html"
@@ -32,6 +32,24 @@ def default_html(config: pytest.Config) -> None:
     if not config.option.htmlpath:
         config.option.htmlpath = DEFAULT_HTML
     config.option.self_contained_html = True
+
+
+def output_paths(config: pytest.Config) -> list[tuple[str, object]]:
+    """Every file this run is asked to write, with the option that names it."""
+    get = config.getoption
+    return [
+        ("--cis-json", get("cis_json")),
+        ("--html", get("htmlpath", None)),
+        *((output.flag, path) for output, path in outputs.requested(lambda dest: get(dest, None))),
+        ("--aws-snapshot-out", get("aws_snapshot_out")),
+        ("--junitxml", get("xmlpath", None)),
+    ]
+
+
+def check_output_paths(config: pytest.Config) -> None:
+    problem = paths.first_problem(output_paths(config))
+    if problem:
+        raise pytest.UsageError(problem)
 
 
 class CisReports:
