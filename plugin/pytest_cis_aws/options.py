@@ -58,7 +58,8 @@ def addoptions(parser: pytest.Parser) -> None:
     group.addoption("--cis-asff-region", metavar="REGION", default=DEFAULT_ASFF_REGION,
                     help=f"the Security Hub region the --cis-asff findings are imported into (default: {DEFAULT_ASFF_REGION})")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
-                    help="control 1.7 fails when the root user was used within this many days (default: 90)")
+                    help="the control on daily use of the root user fails an account whose root user signed in "
+                         "or used an access key within this many days, at least 1 (default: 90)")
     gating_options.addoptions(group)
 
 
@@ -139,7 +140,8 @@ def parse(config: pytest.Config) -> AuditOptions:
         raise pytest.UsageError(
             f"--cis-benchmark {get('cis_benchmark')!r} is not a known version; known: {', '.join(registry.benchmarks())}"
         ) from None
-    for name in ("aws_max_workers", "aws_max_attempts"):
+    # A window of 0 or fewer days holds no use at all: the root-use control would pass everywhere.
+    for name in ("aws_max_workers", "aws_max_attempts", "cis_root_use_days"):
         if get(name) < 1:
             raise pytest.UsageError(f"--{name.replace('_', '-')} must be at least 1")
     if get("cis_asff") and get("cis_asff_region") not in known_regions():
