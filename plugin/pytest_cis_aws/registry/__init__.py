@@ -23,6 +23,7 @@ the checks it truly adds.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -280,6 +281,11 @@ def resolve(version: str) -> str:
     for known, benchmark in benchmarks().items():
         if text == known or text in benchmark.aliases:
             return known
+    # "MAJOR.MINOR" (how people say it: "CIS 2.0") names the newest patch of that version.
+    if re.fullmatch(r"\d+\.\d+", text):
+        patches = [known for known in benchmarks() if known.startswith(text + ".")]
+        if patches:
+            return patches[-1]
     raise RegistryError(f"unknown CIS AWS Foundations Benchmark version {version!r}; known: {', '.join(benchmarks())}")
 
 
