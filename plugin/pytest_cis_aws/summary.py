@@ -18,11 +18,14 @@ NOT_AVAILABLE = "n/a"
 
 @dataclass(frozen=True)
 class Score:
-    """The compliance score of a group of units: passed / (passed + failed).
+    """The compliance score of a group of units: passed / (passed + failed + known).
 
-    Errors, manual, waived, known and not-applicable units are outside the ratio and
-    always shown beside it: an unevaluated unit is neither compliant nor not, and a control
-    that does not apply to a unit says nothing about it.
+    A known failure (already failing in the baseline) counts as failed: a baseline changes
+    the gate, not compliance. Errors, manual, waived and not-applicable units are outside the
+    ratio and always shown beside it: an unevaluated unit is neither compliant nor not, a
+    waived one is a risk someone accepted (Security Hub likewise leaves suppressed findings
+    out of a control's status), and a control that does not apply to a unit says nothing
+    about it.
     """
 
     passed: int = 0
@@ -46,14 +49,23 @@ class Score:
         )
 
     @property
+    def failing(self) -> int:
+        """The units that count against the score: failed, and known failures."""
+        return self.failed + self.known
+
+    @property
+    def judged(self) -> int:
+        return self.passed + self.failing
+
+    @property
     def percent(self) -> float | None:
         """Rounded half up to one decimal, in integers; never 100.0 while a unit failed, nor
         0.0 while one passed. None when no unit was judged."""
-        judged = self.passed + self.failed
+        judged = self.judged
         if not judged:
             return None
         tenths = (2000 * self.passed + judged) // (2 * judged)
-        if self.failed:
+        if self.failing:
             tenths = min(tenths, 999)
         if self.passed:
             tenths = max(tenths, 1)
@@ -118,7 +130,8 @@ class Totals:
     errors: int
     manual: int
     by_status: dict[str, int]
-    # Failing resources accepted by a waiver, or already failing in the baseline (not in `failed`).
+    # Failing resources accepted by a waiver, or already failing in the baseline (not in
+    # `failed`, shown beside it; the score counts the known ones as failed).
     waived: int = 0
     known: int = 0
     # Units a control does not apply to (not in `resources_scanned`, never passed or failed).

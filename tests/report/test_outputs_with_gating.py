@@ -104,7 +104,7 @@ def test_outputs_with_waivers_errors_manual_and_a_baseline(moto, pytester, tmp_p
     totals = third.document["totals"]
     assert totals["failed"] == 1 and totals["passed"] > 2
     assert document["overall"] == {
-        "percent": Score(totals["passed"], 1).percent, "passed": totals["passed"], "failed": 1, "errors": 1,
+        "percent": Score(totals["passed"], 1, known=1).percent, "passed": totals["passed"], "failed": 1, "errors": 1,
         "manual": 2, "waived": 1, "known": 1, "not_applicable": 0}
     assert scores["controls"]["1.1"] == "n/a"  # manual only: nothing judged
     assert document["controls"]["1.5"] == {"percent": 100.0, "passed": 1, "failed": 0, "errors": 0, "manual": 0,
@@ -119,9 +119,9 @@ def test_outputs_with_waivers_errors_manual_and_a_baseline(moto, pytester, tmp_p
     sections = page.locator("#cis-summary-table tbody.cis-section").evaluate_all(
         "bodies => bodies.map(b => [b.dataset.section, b.querySelector('[data-score=section]').textContent])")
     assert bars.evaluate_all("gs => gs.map(g => [g.dataset.section, g.dataset.percent])") == sections
-    # Section 1: 1.4 passes in A and fails in B, 1.5 passes in B (waived in A); section 5 only passes
-    # (the hostile group is known, B's groups could not be read).
-    assert dict(sections) == scores["sections"] == {"1": "66.7", "5": "100.0"}
+    # Section 1: 1.4 passes in A and fails in B, 1.5 passes in B (waived in A); section 5 passes
+    # once and fails once, the hostile group being a known failure (B's groups could not be read).
+    assert dict(sections) == scores["sections"] == {"1": "66.7", "5": "50.0"}
     # The bar's length is its percentage of the track.
     for bar in bars.all():
         fill, track = (bar.locator(f".cis-bar__{part}").bounding_box()["width"] for part in ("fill", "track"))
@@ -131,12 +131,13 @@ def test_outputs_with_waivers_errors_manual_and_a_baseline(moto, pytester, tmp_p
     assert baseline == [["1", 1, 1, 0], ["5", 0, 0, 1]]
     assert [sum(row[i] for row in baseline) for i in (1, 2, 3)] == [gating["new"], gating["fixed"], gating["known"]]
 
-    # Heat map: one cell per account and section, holding that account's failures there.
+    # Heat map: one cell per account and section, holding that account's failures there, known
+    # ones included (they count as failed, as in the score).
     cells = page.locator("#cis-chart-heat-map .cis-heat__cell")
-    failed = Counter((f.account, f.control.split(".")[0]) for f in third.findings if f.status == "FAIL")
+    failed = Counter((f.account, f.control.split(".")[0]) for f in third.findings if f.status in ("FAIL", "KNOWN"))
     shown = cells.evaluate_all("cs => cs.map(c => [c.dataset.account, c.dataset.section, +c.dataset.failed])")
     assert sorted(shown) == sorted([a, s, failed[(a, s)]] for a in (A, B) for s in ("1", "5"))
-    assert sum(n for _, _, n in shown) == third.document["totals"]["failed"]
+    assert sum(n for _, _, n in shown) == third.document["totals"]["failed"] + third.document["totals"]["known"]
     # A cell with failures opens the account's first failing resource of that section.
     page.locator(f"#cis-chart-heat-map a[data-account='{B}'][data-section='1']").click()
     assert page.evaluate("location.hash") == f"#control-1-4--{B}"

@@ -148,7 +148,7 @@ Level 2; generated 2026-01-02 03:04:05 UTC; accounts: {A}, {B}, {C}; regions: us
 |---:|---:|---:|---:|---:|---:|
 | 2 of 3 | 5 | 1 | 3 | 1 | 1 |
 
-Compliance score: **75.0 %** (3 passed of 4 judged; not in the score: errors 1, manual 1, waived 1, known 0)
+Compliance score: **75.0 %** (3 passed of 4 judged; not in the score: errors 1, manual 1, waived 1)
 
 Waived: 1
 

@@ -1,4 +1,4 @@
-"""Compliance scores: passed / (passed + failed), with errors, manual, waived and known
+"""Compliance scores: passed / (passed + failed + known), with errors, manual and waived
 beside the ratio, per control, section, account and overall, the same in every output."""
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from tests.report.test_renderers import A, B, C, sample_state
 
 
 def test_score_counts_only_passed_and_failed_and_never_rounds_to_a_perfect_or_zero_score():
-    assert Score(passed=3, failed=1, errors=5, manual=2, waived=4, known=1).percent == 75.0
+    assert Score(passed=3, failed=1, errors=5, manual=2, waived=4).percent == 75.0
+    assert Score(passed=3, failed=1, errors=5, manual=2, waived=4, known=1).percent == 60.0  # known count as failed
     assert Score(passed=2, failed=1).text == "66.7" and Score(passed=1, failed=2).text == "33.3"
     assert Score(passed=9999, failed=1).percent == 99.9  # one failure keeps it below 100
     assert Score(passed=1, failed=9999).percent == 0.1  # one pass keeps it above 0
     assert Score(passed=5).percent == 100.0 and Score(failed=5).percent == 0.0
-    # Only errors, manual or accepted failures: nothing was judged, so no score.
-    assert Score(errors=3, manual=1, waived=2, known=1).percent is None
+    # Only errors, manual or waived failures: nothing was judged, so no score.
+    assert Score(errors=3, manual=1, waived=2).percent is None
     assert Score(errors=3).text == "n/a"
 
 
@@ -42,7 +43,7 @@ def test_every_renderer_shows_the_state_scores():
     text = lambda s: "n/a" if s["percent"] is None else f"{s['percent']:.1f}"  # noqa: E731
 
     lines = terminal.lines(state, 120)
-    assert "Compliance score: 75.0 % (3 passed of 4 judged; not in the score: errors 1, manual 1, waived 1, known 0)" \
+    assert "Compliance score: 75.0 % (3 passed of 4 judged; not in the score: errors 1, manual 1, waived 1)" \
         in lines
     for control, score in scores["controls"].items():
         assert any(re.match(rf"{re.escape(control)}\s.*\s{re.escape(text(score))}$", line) for line in lines), control

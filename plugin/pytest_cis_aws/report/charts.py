@@ -55,7 +55,7 @@ class SectionBar:
 class HeatCell:
     section: str
     failed: int
-    judged: int  # passed + failed: 0 means nothing in this section could be judged here
+    judged: int  # passed + failed + known: 0 means nothing in this section could be judged here
     href: str = ""  # the details of this account's first failing resource in the section
 
 
@@ -108,8 +108,9 @@ def build(state: SummaryState, first_failing: dict[tuple[str, str], str]) -> Cha
         cells = []
         for number, counts in sections.items():
             score = Score.of(counts)
+            # Known failures are failures here as in the score; only new ones have details to open.
             href = first_failing.get((account, number), "") if score.failed else ""
-            cells.append(HeatCell(number, score.failed, score.passed + score.failed, href))
+            cells.append(HeatCell(number, score.failing, score.judged, href))
         heat.append(HeatRow(account, cells))
     return Charts(bars, heat, baseline, {b.number: b.title for b in bars})
 
@@ -147,7 +148,7 @@ def pass_rate_svg(bars: list[SectionBar], baseline: bool) -> Markup:
             '<rect class="cis-bar__fill" x="{x}" y="{y}" width="{filled}" height="{h}" fill="{fill}"/>'
             '<text class="cis-bar__value" x="{vx}" y="{middle}">{text}</text>'
         ).format(
-            n=bar.number, title=bar.title, p=bar.score.text, passed=bar.score.passed, failed=bar.score.failed,
+            n=bar.number, title=bar.title, p=bar.score.text, passed=bar.score.passed, failed=bar.score.failing,
             middle=middle, x=BAR_LABEL_W, y=top + (BAR_ROW_H - BAR_H) // 2, w=BAR_W, h=BAR_H, filled=_num(filled),
             track=TRACK_FILL if percent is not None else NO_SCORE_FILL, fill=BAR_FILL,
             vx=BAR_LABEL_W + BAR_W + 8, text=bar.score.text + (" %" if percent is not None else ""),

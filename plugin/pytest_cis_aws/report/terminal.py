@@ -58,8 +58,9 @@ def lines(state: SummaryState, width: int | None = None) -> list[str]:
 
 def score_note(score: Score) -> str:
     """What the score counts, and what it leaves beside it."""
-    return (f"{score.passed} passed of {score.passed + score.failed} judged; not in the score: "
-            f"errors {score.errors}, manual {score.manual}, waived {score.waived}, known {score.known}"
+    return (f"{score.passed} passed of {score.judged} judged"
+            + (f", known failures counted as failed: {score.known}" if score.known else "")
+            + f"; not in the score: errors {score.errors}, manual {score.manual}, waived {score.waived}"
             + (f", not applicable {score.not_applicable}" if score.not_applicable else ""))
 
 
