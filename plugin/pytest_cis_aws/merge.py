@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     if write_html(state, args.html, command):
         written.append(args.html)
     written += outputs.write_requested(state, lambda dest: getattr(args, dest), outputs.WriteContext(command, args.cis_asff_region))
-    print("written: " + ", ".join(map(str, written)))
+    print("Files written: " + ", ".join(map(str, written)))
     return int(exit_status.decide(0, [f["status"] for f in state.findings], args.fail_on, 0))
 
 

@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ..outcomes import finding_of
@@ -18,6 +20,7 @@ from ..roles import is_controller
 from . import terminal
 
 NAME = "cis-console"
+REPORTS = "cis-report"  # report/plugin.py's name, which keeps the extra outputs it wrote
 # pytest's own default for -r: failures and errors, one line each.
 PYTEST_DEFAULT_REPORTCHARS = "fE"
 # What the grouped summary shows in pytest's order for "fE": (stats category, word).
@@ -106,10 +109,22 @@ class ConsolePlugin:
         for line in terminal.lines(state, self.config.get_terminal_writer().fullwidth):
             reporter.write_line(line)
         stats = state.aws_calls
-        reporter.write_line(
-            f"AWS calls: {stats['calls']} ({stats['distinct']} distinct, {stats['requests']} requests); "
-            f"findings: {self.audit.options.json_path}"
-        )
+        reporter.write_line(f"AWS calls: {stats['calls']} ({stats['distinct']} distinct, {stats['requests']} requests)")
+        reporter.write_line("Files written: " + ", ".join(map(str, self.files_written())))
+
+    def files_written(self) -> list[Path]:
+        """Every file the run wrote, in the order a reader wants them: findings, HTML, the
+        extra outputs (report/outputs.py), the evidence snapshot."""
+        options = self.audit.options
+        written = [options.json_path]
+        html_path = self.config.getoption("htmlpath", None)
+        if html_path and Path(html_path).is_file():  # pytest-html's, written just before
+            written.append(Path(html_path))
+        reports = self.config.pluginmanager.get_plugin(REPORTS)
+        written += reports.written if reports is not None else []
+        if options.snapshot_out:
+            written.append(options.snapshot_out)
+        return written
 
 
 def _crash_message(report) -> str:
