@@ -32,13 +32,16 @@ OPTIONAL = ("account", "region", "resource", "benchmark")
 REGEX_PREFIX = "re:"
 
 
-class _TextDates(yaml.SafeLoader):
-    """PyYAML's safe loader, but dates stay text: we parse them ourselves, so an impossible
-    date (2026-02-30) is a usage error naming the entry rather than a crash in the loader."""
+class _AsWritten(yaml.SafeLoader):
+    """PyYAML's safe loader, but every scalar stays the text the file holds (an empty one is
+    still None, so a key left empty is missing). An unquoted ``control: 1.10`` is control
+    "1.10", not the number 1.1; an account id keeps its leading zero rather than being read
+    as an octal number; dates are parsed by us, so an impossible one (2026-02-30) is a usage
+    error naming the entry rather than a crash in the loader."""
 
 
-_TextDates.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+_AsWritten.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -120,7 +123,7 @@ def load(path: Path) -> list[Waiver]:
     except OSError as exc:
         raise WaiverFileError(f"--cis-waivers: cannot read {path}: {exc.strerror}") from None
     try:
-        data = yaml.load(text, Loader=_TextDates)  # noqa: S506 (a safe loader)
+        data = yaml.load(text, Loader=_AsWritten)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
@@ -144,11 +147,6 @@ def parse_entry(entry: object, number: int, path: Path | str = "the waiver file"
     missing = [key for key in REQUIRED if entry.get(key) in (None, "")]
     if missing:
         raise fail(f"missing {', '.join(missing)}")
-    # YAML reads an unquoted 1.10 as the number 1.1, and 012345678901 as an octal number.
-    if isinstance(entry["control"], float):
-        raise fail(f"quote the control id (control: \"{entry['control']}\"): unquoted, YAML reads it as a number")
-    if isinstance(entry.get("account"), int) and len(str(entry["account"])) != 12:
-        raise fail("quote the account id: unquoted, YAML reads it as a number")
     try:
         benchmark = registry.resolve(str(entry.get("benchmark", registry.DEFAULT_BENCHMARK)))
     except registry.RegistryError:
