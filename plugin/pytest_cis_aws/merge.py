@@ -103,6 +103,21 @@ def merge(paths: list[Path]) -> SummaryState:
     return state
 
 
+# The page rules a run's report gets from pytest-html, should its stylesheet be unreadable.
+FALLBACK_PAGE_CSS = "body { font-family: Helvetica, Arial, sans-serif; font-size: 12px; min-width: 800px; color: #999; }"
+
+
+def page_stylesheet() -> str:
+    """The stylesheet of the page a run's report sits in: pytest-html's own (the fonts, sizes
+    and colours around our fragment), so a merged report looks like a run's."""
+    try:
+        from importlib import resources
+
+        return resources.files("pytest_html").joinpath("resources", "style.css").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return FALLBACK_PAGE_CSS
+
+
 def write_html(state: SummaryState, path: Path, command: str) -> bool:
     """The report engineer's compliance report (plugin/pytest_cis_aws/report/html.py) as a page of its own.
 
@@ -116,7 +131,8 @@ def write_html(state: SummaryState, path: Path, command: str) -> bool:
     built = view.build(state, command)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html_text.escape(built.title)}</title></head>\n<body>\n{html.fragment(built, state)}\n</body></html>\n"
+        f"<title>{html_text.escape(built.title)}</title>\n<style>{page_stylesheet()}</style></head>\n"
+        f"<body>\n{html.fragment(built, state)}\n</body></html>\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")

@@ -11,8 +11,16 @@ SCORE_HEADER = "%"
 SCORE_WIDTH = 6  # " 100.0": narrower than a count column, so titles keep their room
 
 
+def terminal_width() -> int:
+    """The width pytest gives a run's output (its terminal writer's ``fullwidth``): COLUMNS,
+    else the terminal's, else 80 (a pipe, a CI log); below 40 columns, 80. cis-merge uses it
+    too, so its table is laid out as a run's is."""
+    width = shutil.get_terminal_size(fallback=(80, 24)).columns
+    return width if width >= 40 else 80
+
+
 def lines(state: SummaryState, width: int | None = None) -> list[str]:
-    width = width or shutil.get_terminal_size((120, 24)).columns
+    width = width or terminal_width()
     totals = state.totals()
     out = [
         f"{state.benchmark_name}, level {state.level}",
