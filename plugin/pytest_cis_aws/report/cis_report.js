@@ -38,6 +38,19 @@
     return td;
   }
 
+  // An ARN or id, with a line-break opportunity after each ':' and '/' (text nodes and <wbr>
+  // elements, never markup from the data): a narrow column breaks it between its parts, not
+  // inside a word.
+  function resourceCell(row, text) {
+    var td = cell(row, "", "cis-resource");
+    var parts = String(text).split(/([:\/])/);
+    for (var i = 0; i < parts.length; i += 2) {
+      td.appendChild(document.createTextNode(parts[i] + (parts[i + 1] || "")));
+      if (i + 2 < parts.length) td.appendChild(document.createElement("wbr"));
+    }
+    return td;
+  }
+
   // -- a control's failing resources, in its details -------------------------------------
   function element(tag, className, text) {
     var made = document.createElement(tag);
@@ -85,7 +98,7 @@
       }
       cell(tr, d.accounts[unit[1]]);
       cell(tr, d.regions[unit[2]]);
-      cell(tr, unit[3], "cis-resource");
+      resourceCell(tr, unit[3]);
       cell(tr, unit[5], "cis-message");
       if (withFix) {
         var code = document.createElement("code");
@@ -180,7 +193,7 @@
       cell(tr, d.controls[unit[0]]);
       cell(tr, d.accounts[unit[1]]);
       cell(tr, d.regions[unit[2]]);
-      cell(tr, unit[3], "cis-resource");
+      resourceCell(tr, unit[3]);
       cell(tr, unit[5], "cis-message");
       rows.appendChild(tr);
     }

@@ -16,6 +16,7 @@ query parameter); below, nothing differs from pytest-html's usual page.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -43,7 +44,14 @@ def _environment() -> Environment:
     env = Environment(autoescape=True, trim_blocks=False, lstrip_blocks=False)
     env.globals["anchor"] = view.anchor
     env.globals["status_label"] = view.status_label
+    env.filters["breakable"] = breakable
     return env
+
+
+def breakable(text: object) -> Markup:
+    """An ARN or id, escaped, with a line-break opportunity (<wbr>) after each ':' and '/',
+    as cis_report.js renders them: a narrow column breaks it between its parts."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[:/])(?=.)", str(text)))
 
 
 def _asset(name: str) -> str:
