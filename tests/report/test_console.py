@@ -27,7 +27,8 @@ def test_the_log_ends_with_the_compliance_summary_and_groups_failures_per_contro
     summary = next(n for n, line in enumerate(out) if "CIS compliance summary" in line)
     assert closing < summary  # pytest's closing line, then the answer
     assert out[summary + 1].startswith("CIS AWS Foundations Benchmark")
-    assert out[-1].startswith("AWS calls:")  # nothing after the summary's tables but the calls line
+    # Nothing after the summary's tables but the calls line and the files written.
+    assert out[-2].startswith("AWS calls:") and out[-1].startswith("Files written:")
     assert not any(CLOSING.match(line) or line.startswith(("FAILED", "ERROR")) for line in out[summary:])
     # Failures grouped per control: a count, the accounts, an example each; no one-line-per-test list.
     grouped = out.index(next(line for line in out if "short test summary per control" in line))
