@@ -47,7 +47,7 @@ def document(state: SummaryState) -> dict:
         # A team's own controls (pytest_cis_aws.api), described: cis-merge shows them from this alone.
         **({"custom_controls": own} if own else {}),
         "totals": asdict(state.totals()),
-        # passed / (passed + failed) per control, section, account and overall, with the rest beside it.
+        # passed / (passed + failed + known) per control, section, account and overall, the rest beside it.
         "scores": state.scores(),
         "gating": state.gating.to_dict() if state.gating else None,
         "aws_calls": state.aws_calls,

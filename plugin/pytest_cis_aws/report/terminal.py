@@ -6,7 +6,8 @@ import shutil
 from ..gating.report import GatingReport
 from ..summary import Score, SummaryState
 
-# The score column of the summary and account tables: passed / (passed + failed), in percent.
+# The score column of the summary and account tables: passed / (passed + failed), known failures
+# counted as failed (summary.Score), in percent.
 SCORE_HEADER = "%"
 SCORE_WIDTH = 6  # " 100.0": narrower than a count column, so titles keep their room
 
