@@ -21,7 +21,9 @@ from .gating.report import GatingReport
 from .options import DEFAULT_JSON
 from . import registry
 from .registry import controls as benchmark_controls
-from .report import findings_json, outputs, paths, terminal
+from .merging.files import ShardError, ShardFile, finding_from_json  # noqa: F401 (finding_from_json: kept importable here)
+from .merging.state import StreamedSummary
+from .report import findings_json, outputs, terminal
 from .summary import SummaryState
 
 DEFAULT_HTML = "reports/report.html"
@@ -32,90 +34,68 @@ class MergeError(ValueError):
     pass
 
 
-def finding_from_json(entry: dict) -> dict[str, str]:
-    """A finding as the summary state holds it (the inverse of findings_json.document)."""
-    finding = {name: str(entry.get(name, "")) for name in findings_json.FINDING_FIELDS}
-    finding["test_id"] = entry["test_id"]
-    # The unit id in the test id is "<account>-<region>-<label>"; the label orders findings.
-    unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
-    finding["label"] = unit.removeprefix(f"{entry['account']}-{entry['region']}-")
-    if entry.get("evidence"):
-        finding["evidence"] = json.dumps(entry["evidence"], sort_keys=True, default=str)
-    waiver = entry.get("waiver")
-    if waiver:
-        finding.update(waiver=waiver["id"], waiver_reason=waiver["reason"],
-                       waiver_owner=waiver["owner"], waiver_expires=waiver["expires"])
-    return finding
-
-
-def _load(path: Path) -> dict:
+def _open(paths: list[Path]) -> list[ShardFile]:
+    shards = []
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MergeError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise MergeError(f"{path} is not JSON ({exc})") from None
-    if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
-        raise MergeError(f"{path} is not a findings file (no 'findings' list)")
-    return document
+        for path in paths:
+            shards.append(ShardFile(path))
+            if not isinstance(shards[-1].head, dict):
+                raise MergeError(f"{path} is not a findings file")
+    except ShardError as exc:
+        for shard in shards:
+            shard.close()
+        raise MergeError(str(exc)) from None
+    return shards
 
 
-def merge(paths: list[Path]) -> SummaryState:
-    documents = [(path, _load(path)) for path in paths]
+def merge(paths: list[Path]) -> StreamedSummary:
+    """The merged summary: counted in one pass over the shards, findings streamed from them
+    again whenever a writer asks (merging/). ``close()`` it when done."""
+    shards = _open(paths)
+    documents = [(shard.path, shard.head) for shard in shards]
     first_path, first = documents[0]
     benchmark, level = first.get("benchmark_version"), first.get("level")
-    if benchmark not in registry.benchmarks():
-        raise MergeError(f"{first_path}: unknown benchmark version {benchmark!r}")
-    owner: dict[str, Path] = {}
-    accounts: list[AccountInfo] = []
-    selected: set[str] = set()
-    for path, document in documents:
-        if (document.get("benchmark_version"), document.get("level")) != (benchmark, level):
-            raise MergeError(f"{path} audits benchmark {document.get('benchmark_version')} level "
-                             f"{document.get('level')}, {first_path} benchmark {benchmark} level {level}")
-        for account in document.get("accounts", []):
-            if account["id"] in owner:
-                # Overlapping shards would count the account twice.
-                raise MergeError(f"account {account['id']} is in both {owner[account['id']]} and {path}")
-            owner[account["id"]] = path
-            accounts.append(AccountInfo(**account))
-        selected.update(document.get("controls") or [c.id for c in benchmark_controls(benchmark) if c.level <= level])
-    started = min(dt.datetime.fromisoformat(d["generated"].replace("Z", "+00:00")) for _, d in documents)
-    # A team's own controls (pytest_cis_aws.api) are described in the findings files that ran them.
-    own = {entry["id"]: CustomControl.from_dict(entry, benchmark)
-           for _, document in documents for entry in document.get("custom_controls") or []}
-    state = SummaryState(
-        benchmark,
-        [c for c in benchmark_controls(benchmark) if c.id in selected]
-        + sorted((c for c in own.values() if c.id in selected), key=lambda c: c.order),
-        Estate(sorted(accounts, key=lambda a: a.id), started),
-        level=level,
-    )
-    for _, document in documents:
-        for entry in document["findings"]:
-            state.add(finding_from_json(entry))
+    try:
+        if benchmark not in registry.benchmarks():
+            raise MergeError(f"{first_path}: unknown benchmark version {benchmark!r}")
+        owner: dict[str, Path] = {}
+        accounts: list[AccountInfo] = []
+        selected: set[str] = set()
+        for path, document in documents:
+            if (document.get("benchmark_version"), document.get("level")) != (benchmark, level):
+                raise MergeError(f"{path} audits benchmark {document.get('benchmark_version')} level "
+                                 f"{document.get('level')}, {first_path} benchmark {benchmark} level {level}")
+            for account in document.get("accounts", []):
+                if account["id"] in owner:
+                    # Overlapping shards would count the account twice.
+                    raise MergeError(f"account {account['id']} is in both {owner[account['id']]} and {path}")
+                owner[account["id"]] = path
+                accounts.append(AccountInfo(**account))
+            selected.update(document.get("controls") or [c.id for c in benchmark_controls(benchmark) if c.level <= level])
+        started = min(dt.datetime.fromisoformat(d["generated"].replace("Z", "+00:00")) for _, d in documents)
+        # A team's own controls (pytest_cis_aws.api) are described in the findings files that ran them.
+        own = {entry["id"]: CustomControl.from_dict(entry, benchmark)
+               for _, document in documents for entry in document.get("custom_controls") or []}
+        state = StreamedSummary(
+            benchmark,
+            [c for c in benchmark_controls(benchmark) if c.id in selected]
+            + sorted((c for c in own.values() if c.id in selected), key=lambda c: c.order),
+            Estate(sorted(accounts, key=lambda a: a.id), started),
+            level=level,
+            shards=shards,
+        )
+        state.count_shards()
+    except (MergeError, ShardError) as exc:
+        for shard in shards:
+            shard.close()
+        raise MergeError(str(exc)) from None
     state.aws_calls = {
         name: sum(d.get("aws_calls", {}).get(name, 0) for _, d in documents) for name in ("calls", "distinct", "requests")
     }
     parts = [GatingReport.from_dict(d["gating"]) for _, d in documents if d.get("gating")]
     if parts:
-        state.gating = GatingReport.merge(parts, state.findings)
+        state.gating = GatingReport.merge(parts, state.failed_count())
     return state
-
-
-# The page rules a run's report gets from pytest-html, should its stylesheet be unreadable.
-FALLBACK_PAGE_CSS = "body { font-family: Helvetica, Arial, sans-serif; font-size: 12px; min-width: 800px; color: #999; }"
-
-
-def page_stylesheet() -> str:
-    """The stylesheet of the page a run's report sits in: pytest-html's own (the fonts, sizes
-    and colours around our fragment), so a merged report looks like a run's."""
-    try:
-        from importlib import resources
-
-        return resources.files("pytest_html").joinpath("resources", "style.css").read_text(encoding="utf-8")
-    except (ImportError, OSError):
-        return FALLBACK_PAGE_CSS
 
 
 def write_html(state: SummaryState, path: Path, command: str) -> bool:
@@ -131,8 +111,7 @@ def write_html(state: SummaryState, path: Path, command: str) -> bool:
     built = view.build(state, command)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html_text.escape(built.title)}</title>\n<style>{page_stylesheet()}</style></head>\n"
-        f"<body>\n{html.fragment(built, state)}\n</body></html>\n"
+        f"<title>{html_text.escape(built.title)}</title></head>\n<body>\n{html.fragment(built, state, standalone=True)}\n</body></html>\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
@@ -156,30 +135,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
                         help="failure (default): exit 1 on any FAIL or ERROR; error: exit 1 on ERROR only")
     args = parser.parse_args(argv)
-    # Every file the merge will write, checked before the shards are read (as a run does).
-    problem = paths.first_problem([
-        ("--cis-json", args.cis_json), ("--html", args.html),
-        *((output.flag, path) for output, path in outputs.requested(lambda dest: getattr(args, dest))),
-    ])
-    if problem:
-        print(f"cis-merge: error: {problem}", file=sys.stderr)
-        return USAGE_ERROR
     try:
         state = merge(args.files)
     except MergeError as exc:
         print(f"cis-merge: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    try:
+        for line in terminal.lines(state):
+            print(line)
+        command = " ".join(["cis-merge", *map(str, args.files)])
+        written = write_all(state, args, command)
+        print("written: " + ", ".join(map(str, written)))
+        statuses = list(state.by_status())  # each status that occurred: all the exit status needs
+    finally:
+        state.close()
+    return int(exit_status.decide(0, statuses, args.fail_on, 0))
+
+
+def write_all(state: StreamedSummary, args, command: str) -> list[Path]:
+    """Every file asked for. Each writer streams the findings from the shards again."""
     findings_json.write(state, args.cis_json)
-    for line in terminal.lines(state):
-        print(line)
-    command = " ".join(["cis-merge", *map(str, args.files)])
     written = [args.cis_json]
     if write_html(state, args.html, command):
         written.append(args.html)
-    written += outputs.write_requested(state, lambda dest: getattr(args, dest), outputs.WriteContext(command, args.cis_asff_region))
-    print("Files written: " + ", ".join(map(str, written)))
-    return int(exit_status.decide(0, [f["status"] for f in state.findings], args.fail_on, 0))
-
+    written += outputs.write_requested(state, lambda dest: getattr(args, dest),
+                                       outputs.WriteContext(command, args.cis_asff_region))
+    return written
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .evidence.estate import Estate
-from .outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED
+from .outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
 from . import registry
 from .registry import Control
 
@@ -143,6 +143,22 @@ class Totals:
                      self.not_applicable)
 
 
+def is_noted(finding: dict) -> bool:
+    """A non-failing unit the report shows by itself (SummaryState.noted_findings)."""
+    status = finding["status"]
+    if status in FAILED_STATUSES:
+        return False
+    return status == NOT_APPLICABLE or (status == MANUAL and bool(evidence_of(finding))) or bool(finding.get("waiver"))
+
+
+def sort_key(order: dict[str, int]):
+    """How every output orders findings: control (benchmark order), account, region, label,
+    resource. cis-merge merges shards' streams already in this order (merging/)."""
+    def key(f: dict) -> tuple:
+        return (order.get(f["control"], 10**6), f["account"], f["region"], f.get("label", ""), f["resource"])
+    return key
+
+
 class SummaryState:
     """Everything the reports show, built on the process that writes them."""
 
@@ -167,11 +183,20 @@ class SummaryState:
         self.findings.append(finding)
 
     def sorted_findings(self) -> list[dict[str, str]]:
-        order = {c.id: i for i, c in enumerate(self.controls)}
-        return sorted(
-            self.findings,
-            key=lambda f: (order.get(f["control"], 10**6), f["account"], f["region"], f.get("label", ""), f["resource"]),
-        )
+        return sorted(self.findings, key=sort_key({c.id: i for i, c in enumerate(self.controls)}))
+
+    def noted_findings(self):
+        """Sorted findings the report lists one by one besides failures: units a control does
+        not apply to, manual units with facts, waived units. Few, even at organisation scale."""
+        return [f for f in self.sorted_findings() if is_noted(f)]
+
+    def failing_accounts(self) -> dict[str, set[str]]:
+        """The accounts with a failing unit, per control (the heat map links to the first)."""
+        failing: dict[str, set[str]] = {}
+        for finding in self.findings:
+            if finding["status"] in FAILED_STATUSES:
+                failing.setdefault(finding["control"], set()).add(finding["account"])
+        return failing
 
     def per_control(self) -> list[ControlCounts]:
         rows = {c.id: ControlCounts(c) for c in self.controls}
@@ -216,7 +241,10 @@ class SummaryState:
         }
 
     def totals(self) -> Totals:
-        by_status = Counter(f["status"] for f in self.findings)
+        return self.totals_of(Counter(f["status"] for f in self.findings))
+
+    def totals_of(self, by_status: Counter) -> Totals:
+        """The totals from every finding's status counted (a merge counts them as they pass)."""
         failed = sum(by_status[s] for s in FAILED_STATUSES)
         passed = sum(by_status[s] for s in PASSED_STATUSES)
         accounts = self.estate.accounts if self.estate else []

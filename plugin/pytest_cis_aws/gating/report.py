@@ -38,8 +38,9 @@ class GatingReport:
         return cls(**{k: v for k, v in (data or {}).items() if k in known})
 
     @classmethod
-    def merge(cls, parts: list["GatingReport"], merged_findings: list[dict]) -> "GatingReport":
-        """One report for shards run over disjoint accounts with the same options."""
+    def merge(cls, parts: list["GatingReport"], failed: int) -> "GatingReport":
+        """One report for shards run over disjoint accounts with the same options; ``failed``:
+        the merged findings that are FAIL (new against the baseline)."""
         def total(name: str):
             values = [getattr(p, name) for p in parts if getattr(p, name) is not None]
             return sum(values) if values else None
@@ -49,7 +50,7 @@ class GatingReport:
         stale = _unique(w for p in parts for w in p.waivers_stale if w["id"] not in matched)
         merged = cls(
             baseline=next((p.baseline for p in parts if p.baseline), None),
-            new=sum(1 for f in merged_findings if f["status"] == "FAIL") if total("new") is not None else None,
+            new=failed if total("new") is not None else None,
             known=total("known"),
             fixed=total("fixed"),
             fixed_by_control=_sum_by_key(p.fixed_by_control for p in parts),

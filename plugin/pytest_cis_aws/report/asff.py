@@ -119,9 +119,14 @@ def findings(state: SummaryState, region: str = DEFAULT_REGION) -> Iterator[dict
 
 def write(state: SummaryState, path: Path, region: str = DEFAULT_REGION) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    # One finding per line inside the list: readable, and diffable between runs.
-    lines = [json.dumps(f, separators=(",", ":"), ensure_ascii=False) for f in findings(state, region)]
-    path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+    # One finding per line inside the list: readable, and diffable between runs. Streamed:
+    # a merge of an organisation never holds its million findings.
+    with path.open("w", encoding="utf-8") as out:
+        separator = "[\n"
+        for f in findings(state, region):
+            out.write(separator + json.dumps(f, separators=(",", ":"), ensure_ascii=False))
+            separator = ",\n"
+        out.write("\n]\n" if separator == ",\n" else "[\n\n]\n")
 
 
 def write_file(state: SummaryState, path: Path, context) -> None:

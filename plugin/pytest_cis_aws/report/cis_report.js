@@ -20,14 +20,53 @@
     } catch (error) { /* an address that cannot change: pytest-html builds the whole table */ }
   }
 
+  // The units: plain JSON in a small page, read at once. In a large one (data-compressed) the
+  // rows come gzip-compressed and base64-encoded in chunks beside it, and are decoded with the
+  // browser's own DecompressionStream, a chunk at a time, the first time they are needed:
+  // the page opens and shows its totals without waiting for a million units.
+  var compressed = report.dataset.compressed === "true";
+  var head = null;
   var data = null;
-  function units() {
-    if (data === null) {
-      data = JSON.parse(document.getElementById("cis-units").textContent);
-      data.byControl = data.controls.map(function () { return []; });
-      data.units.forEach(function (unit, index) { data.byControl[unit[0]].push(index); });
-    }
+  var loading = null;
+  function tables() {
+    if (head === null) head = JSON.parse(document.getElementById("cis-units").textContent);
+    return head;
+  }
+  function indexed(d) {
+    d.byControl = d.controls.map(function () { return []; });
+    d.units.forEach(function (unit, index) { d.byControl[unit[0]].push(index); });
+    data = d;
+    return d;
+  }
+  function units() {  // synchronous: only once ready() has run
+    if (data === null && !compressed) indexed(tables());
     return data;
+  }
+  function inflate(base64) {
+    var binary = atob(base64);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
+  }
+  function ready(then) {
+    if (units() !== null) { then(units()); return; }
+    if (loading === null) {
+      var d = tables();
+      var status = document.getElementById("cis-find-count");
+      var parts = Array.prototype.slice.call(document.querySelectorAll("#cis-report script.cis-units-gz"));
+      loading = parts.reduce(function (previous, part, n) {
+        return previous.then(function () {
+          status.textContent = "decoding the units: part " + (n + 1) + " of " + parts.length + "...";
+          return inflate(part.textContent);
+        }).then(function (text) {
+          var rows = JSON.parse(text);
+          for (var i = 0; i < rows.length; i++) d.units.push(rows[i]);
+          part.textContent = "";  // the decoded rows replace the encoded text
+        });
+      }, Promise.resolve()).then(function () { return indexed(d); });
+    }
+    loading.then(then);
   }
 
   function cell(row, text, className) {
@@ -77,10 +116,16 @@
     return details;
   }
 
-  function renderFailing(section) {
+  function renderFailing(section, then) {
     if (!section || section.dataset.rendered) return;
     section.dataset.rendered = "true";
-    var d = units();
+    ready(function (d) {
+      renderFailingRows(section, d);
+      if (then) then();
+    });
+  }
+
+  function renderFailingRows(section, d) {
     var control = d.controls.indexOf(section.dataset.control);
     var fail = d.statuses.indexOf("FAIL");
     var table = section.querySelector("table.cis-failing");
@@ -121,9 +166,10 @@
     if (id.indexOf("control-") !== 0) return;
     var section = document.getElementById(id.split("--")[0]);
     if (section && !section.dataset.rendered) {
-      renderFailing(section);
-      var target = document.getElementById(id);
-      if (target) target.scrollIntoView();  // the rows just added moved what the browser had scrolled to
+      renderFailing(section, function () {
+        var target = document.getElementById(id);
+        if (target) target.scrollIntoView();  // the rows just added moved what the browser had scrolled to
+      });
     }
   }
 
@@ -149,7 +195,10 @@
   }
 
   function search() {
-    var d = units();
+    ready(searchUnits);
+  }
+
+  function searchUnits(d) {
     var text = document.getElementById("cis-find-text").value.trim().toLowerCase();
     var status = document.getElementById("cis-find-status").value;
     var control = document.getElementById("cis-find-control").value;
@@ -207,7 +256,7 @@
   }
 
   function setUpFinder() {
-    var d = units();
+    var d = tables();  // the lists of controls, accounts and outcomes: no unit decoded yet
     fillSelect("cis-find-status", d.statuses);
     fillSelect("cis-find-control", d.controls);
     fillSelect("cis-find-account", d.accounts);
@@ -231,13 +280,15 @@
         search();
       });
     });
-    search();
+    // A compressed page decodes its units once it has loaded, so its totals come first.
+    if (compressed) window.addEventListener("load", function () { setTimeout(search, 0); });
+    else search();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var details = document.querySelectorAll("#cis-report section.cis-detail");
     if (!lazy) {
-      Array.prototype.forEach.call(details, renderFailing);
+      Array.prototype.forEach.call(details, function (section) { renderFailing(section); });
     } else {
       Array.prototype.forEach.call(document.querySelectorAll("#cis-report .cis-show-failing"), function (button) {
         button.addEventListener("click", function () { renderFailing(button.closest("section.cis-detail")); });

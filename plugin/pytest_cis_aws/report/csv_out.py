@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Iterator
 
 from ..summary import SummaryState
 from .findings_json import FINDING_FIELDS
@@ -12,8 +13,9 @@ WAIVER_FIELDS = ("waiver", "waiver_reason", "waiver_owner", "waiver_expires")
 COLUMNS = (*FINDING_FIELDS, "test_id", *WAIVER_FIELDS)
 
 
-def rows(state: SummaryState) -> list[dict[str, str]]:
-    return [{name: finding.get(name, "") for name in COLUMNS} for finding in state.sorted_findings()]
+def rows(state: SummaryState) -> Iterator[dict[str, str]]:
+    """A row per finding, streamed (a merge never holds every finding)."""
+    return ({name: finding.get(name, "") for name in COLUMNS} for finding in state.sorted_findings())
 
 
 def write(state: SummaryState, path: Path) -> None:

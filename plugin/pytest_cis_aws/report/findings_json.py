@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..custom.metadata import CustomControl
 from ..outcomes import evidence_of
+
+FIX_FIELD = "fix"  # as report/view.py's: the unit's own fix command
 from ..summary import SummaryState
 
 FINDING_FIELDS = ("control", "title", "level", "check", "assessment", "account", "region", "resource", "status",
@@ -25,7 +27,18 @@ def waiver_of(finding: dict[str, str]) -> dict | None:
     }
 
 
-def document(state: SummaryState) -> dict:
+def entry(f: dict) -> dict:
+    """One finding as the file holds it."""
+    out = {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
+           "waiver": waiver_of(f), "evidence": evidence_of(f)}
+    if f.get(FIX_FIELD):
+        # This resource's fix, filled in: cis-merge's outputs carry it as a run's do.
+        out[FIX_FIELD] = f[FIX_FIELD]
+    return out
+
+
+def head(state: SummaryState) -> dict:
+    """Everything but the findings."""
     estate = state.estate
     own = [c.to_dict() for c in state.controls if isinstance(c, CustomControl)]
     return {
@@ -51,21 +64,23 @@ def document(state: SummaryState) -> dict:
         "scores": state.scores(),
         "gating": state.gating.to_dict() if state.gating else None,
         "aws_calls": state.aws_calls,
-        "findings": [
-            {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
-             "waiver": waiver_of(f), "evidence": evidence_of(f)}
-            for f in state.sorted_findings()
-        ],
     }
+
+
+def document(state: SummaryState) -> dict:
+    return {**head(state), "findings": [entry(f) for f in state.sorted_findings()]}
 
 
 def write(state: SummaryState, path: Path) -> None:
     """The document indented, one finding per line: readable and diffable, and written by
-    json's fast encoder (an indented dump of every finding took seconds at organisation scale)."""
+    json's fast encoder (an indented dump of every finding took seconds at organisation scale).
+    The findings are streamed (a merge never holds them all); "findings" is the last key,
+    which cis-merge relies on to read a file a finding at a time (merging/files.py)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    head = document(state)
-    findings = head.pop("findings")
-    text = json.dumps(head, indent=2)[: -len("\n}")]
-    body = ",\n    ".join(json.dumps(finding) for finding in findings)
-    text += ',\n  "findings": [' + (f"\n    {body}\n  " if findings else "") + "]\n}\n"
-    path.write_text(text, encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(head(state), indent=2)[: -len("\n}")] + ',\n  "findings": [')
+        separator = "\n    "
+        for f in state.sorted_findings():
+            out.write(separator + json.dumps(entry(f)))
+            separator = ",\n    "
+        out.write("\n  ]\n}\n" if separator != "\n    " else "]\n}\n")

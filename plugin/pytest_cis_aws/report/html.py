@@ -15,10 +15,13 @@ query parameter); below, nothing differs from pytest-html's usual page.
 """
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import Iterator
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -32,6 +35,11 @@ STYLESHEET = "cis_report.css"
 SCRIPT = "cis_report.js"
 # Units from which pytest-html's table of every test is built only when asked for.
 LAZY_ABOVE = 2000
+# Units from which the page embeds them compressed, in chunks of CHUNK_UNITS (cis_report.js
+# decodes them): an organisation's units are hundreds of megabytes as JSON, a tenth gzipped.
+COMPRESS_ABOVE = LAZY_ABOVE
+CHUNK_UNITS = 25000
+GZIP_LEVEL = 6
 # How the JSON's unit rows are laid out (the script reads them by position).
 UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence")
 # What must not appear raw in a <script> block's JSON (markup from AWS cannot end it), and its escape.
@@ -58,39 +66,83 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def fragment(report_view: view.View, state: SummaryState) -> str:
-    """The report's own HTML, to sit in pytest-html's summary area."""
+def fragment(report_view: view.View, state: SummaryState, standalone: bool = False) -> str:
+    """The report's own HTML, to sit in pytest-html's summary area; ``standalone``: a page of
+    its own (cis-merge), with no pytest-html table of every test below it."""
     template = _environment().from_string(_asset(TEMPLATE))
+    count = len(state.findings)
+    compressed = count > COMPRESS_ABOVE
+    units, chunks = compressed_units(state) if compressed else (units_json(state), [])
     return template.render(v=report_view, css=_asset(STYLESHEET), script=Markup(_asset(SCRIPT)),
-                           units=units_json(state), lazy=len(state.findings) > LAZY_ABOVE,
-                           unit_count=len(state.findings))
+                           units=units, chunks=chunks, compressed=compressed, lazy=count > LAZY_ABOVE,
+                           unit_count=count, standalone=standalone)
 
 
-def units_json(state: SummaryState) -> Markup:
-    """Every unit once, compactly: repeated values (controls, accounts, regions, outcomes,
-    test functions) as indexes into lists; safe inside a <script> element."""
-    tables: dict[str, dict[str, int]] = {name: {} for name in ("controls", "accounts", "regions", "statuses", "tests")}
+class _Tables:
+    """Repeated values (controls, accounts, regions, outcomes, test functions) as indexes."""
 
-    def index(table: str, value: str) -> int:
-        return tables[table].setdefault(value, len(tables[table]))
+    def __init__(self, state: SummaryState):
+        self.tables: dict[str, dict[str, int]] = {name: {} for name in ("controls", "accounts", "regions", "statuses",
+                                                                         "tests")}
+        for control in state.controls:  # benchmark order, so sorting by index sorts by control
+            self.index("controls", control.id)
 
-    for control in state.controls:  # benchmark order, so sorting by index sorts by control
-        index("controls", control.id)
-    rows = []
+    def index(self, table: str, value: str) -> int:
+        return self.tables[table].setdefault(value, len(self.tables[table]))
+
+    def document(self, rows: list) -> dict:
+        document = {name: list(values) for name, values in self.tables.items()}
+        document["fields"] = list(UNIT_FIELDS)
+        document["units"] = rows
+        return document
+
+
+def _rows(state: SummaryState, tables: _Tables) -> Iterator[list]:
+    index = tables.index
     for finding in state.sorted_findings():
         test, _, case = finding["test_id"].partition("[")
-        rows.append([
+        yield [
             index("controls", finding["control"]), index("accounts", finding["account"]),
             index("regions", finding["region"]), finding["resource"], index("statuses", finding["status"]),
             finding["message"], index("tests", test), case[:-1] if case.endswith("]") else case,
             finding.get(view.FIX_FIELD, ""),
             # The deciding fields, shown behind a disclosure per failing resource (none for the rest).
             [[item.source, item.fields] for item in view.evidence_items(finding)] if finding["status"] == FAIL else [],
-        ])
-    document = {name: list(values) for name, values in tables.items()}
-    document["fields"] = list(UNIT_FIELDS)
-    document["units"] = rows
-    return Markup(script_safe(json.dumps(document, separators=(",", ":"), ensure_ascii=False)))
+        ]
+
+
+def units_json(state: SummaryState) -> Markup:
+    """Every unit once, compactly: repeated values as indexes into lists; safe inside a <script> element."""
+    tables = _Tables(state)
+    rows = list(_rows(state, tables))
+    return Markup(script_safe(json.dumps(tables.document(rows), separators=(",", ":"), ensure_ascii=False)))
+
+
+def compressed_units(state: SummaryState) -> tuple[Markup, list[Markup]]:
+    """The units of a large report: the lists of repeated values as JSON (the finder's choices
+    need no decoding), and the rows as chunks of gzip-compressed JSON, base64-encoded, that the
+    page decodes with DecompressionStream when first needed. Rows are streamed into the
+    chunks: neither the rows nor their JSON text is ever held whole."""
+    tables = _Tables(state)
+    chunks: list[Markup] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = "[" + ",".join(pending) + "]"
+        packed = gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
+        # Base64 has no character that could end a <script> element.
+        chunks.append(Markup(base64.b64encode(packed).decode("ascii")))
+        pending.clear()
+
+    dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    for row in _rows(state, tables):
+        pending.append(dumps(row))
+        if len(pending) >= CHUNK_UNITS:
+            flush()
+    if pending:
+        flush()
+    head = Markup(script_safe(json.dumps(tables.document([]), separators=(",", ":"), ensure_ascii=False)))
+    return head, chunks
 
 
 def script_safe(text: str) -> str:

@@ -125,11 +125,28 @@ class NotedUnit:
 @dataclass(frozen=True)
 class Detail:
     row: ControlCounts
-    failing: list[FailingUnit]
     waived: list[WaivedUnit] = field(default_factory=list)
     # MANUAL units that carry facts the suite read for the person deciding.
     manual: list[NotedUnit] = field(default_factory=list)
     not_applicable: list[NotedUnit] = field(default_factory=list)
+    state: SummaryState | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def failing(self) -> list[FailingUnit]:
+        """The control's failing units, read from the state when asked (no renderer keeps them
+        all: the HTML page embeds them as units, the Markdown counts them)."""
+        if self.state is None:
+            return []
+        out, anchored = [], set()
+        for finding in self.state.sorted_findings():
+            if finding["control"] != self.control.id or finding["status"] != FAIL:
+                continue
+            account = finding["account"]
+            unit_anchor = "" if account in anchored else account_anchor(self.control.id, account)
+            anchored.add(account)
+            out.append(FailingUnit(account, finding["region"], finding["resource"], finding["message"],
+                                   finding.get(FIX_FIELD, ""), unit_anchor, evidence_items(finding)))
+        return out
 
     @property
     def control(self) -> Control:
@@ -200,26 +217,17 @@ def build(state: SummaryState, command: str = "") -> View:
             sections.append(Section(number, row.control.section_title, [], section_counts[number]))
         sections[-1].rows.append(row)
 
-    failing: dict[str, list[FailingUnit]] = {}
+    # Failing units are not kept here: an organisation has a million of them. The HTML page
+    # renders them from its embedded units; Detail.failing reads them again when asked.
     waived: dict[str, list[WaivedUnit]] = {}
     noted: dict[tuple[str, str], list[NotedUnit]] = {}  # (control, MANUAL or NOT_APPLICABLE) -> units
     first_failing: dict[tuple[str, str], str] = {}  # (account, section) -> anchor, in benchmark order
-    anchored: set[tuple[str, str]] = set()
-    section_of = {row.control.id: row.control.section for row in rows}
-    for finding in state.sorted_findings():
-        if finding["status"] == FAIL:
-            control, account = finding["control"], finding["account"]
-            unit_anchor = ""
-            if (control, account) not in anchored:
-                anchored.add((control, account))
-                unit_anchor = account_anchor(control, account)
-                if control in section_of:
-                    first_failing.setdefault((account, section_of[control]), unit_anchor)
-            failing.setdefault(control, []).append(
-                FailingUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
-                            finding.get(FIX_FIELD, ""), unit_anchor, evidence_items(finding))
-            )
-        elif finding["status"] == NOT_APPLICABLE or (finding["status"] == MANUAL and evidence_of(finding)):
+    failing_accounts = state.failing_accounts()
+    for row in rows:  # benchmark order: a section's first control failing in an account gets the link
+        for account in sorted(failing_accounts.get(row.control.id, ())):
+            first_failing.setdefault((account, row.control.section), account_anchor(row.control.id, account))
+    for finding in state.noted_findings():
+        if finding["status"] == NOT_APPLICABLE or (finding["status"] == MANUAL and evidence_of(finding)):
             noted.setdefault((finding["control"], finding["status"]), []).append(
                 NotedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
                           evidence_items(finding))
@@ -231,8 +239,8 @@ def build(state: SummaryState, command: str = "") -> View:
                            finding.get("waiver_expires", ""), evidence_items(finding))
             )
     details = [
-        Detail(row, failing.get(row.control.id, []), waived.get(row.control.id, []),
-               noted.get((row.control.id, MANUAL), []), noted.get((row.control.id, NOT_APPLICABLE), []))
+        Detail(row, waived.get(row.control.id, []), noted.get((row.control.id, MANUAL), []),
+               noted.get((row.control.id, NOT_APPLICABLE), []), state)
         for row in rows
         if row.failed or row.control.id in waived or any(key[0] == row.control.id for key in noted)
     ]
