@@ -4,6 +4,7 @@
     python -m bench replay --accounts 19 --scale 19
     python -m bench compare --latency-ms 50   (ours and Prowler, 1 account x 3 regions)
     python -m bench all    (live and replay, with the defaults above)
+    python -m bench org --accounts 1000 --shards 10   (cis-merge of a CI matrix's shards, bench/org.py)
 
 ``live`` seeds a moto server on 127.0.0.1 with a scalable estate (bench/seed.py) and
 audits it with the real CLI, serially and with ``-n 2``; then replays the live run's
@@ -27,6 +28,7 @@ from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 from .floor import floor_in_fresh_process, write_floor
 from .latency import DelayingProxy
 from .measure import ROLE, Measured, MotoServer, cli_env, measured_in_fresh_process
+from .org import org
 from .prowler import prowler_in_fresh_process
 from .scale import clone_accounts
 from .seed import Counts, account_ids, seed_estate
@@ -73,9 +75,9 @@ def live(accounts: int, regions: list[str], scale: int, out: Path, latency_ms: f
     return rows
 
 
-def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool = True, rounds: int = 2,
-           variants: tuple[str, ...] = ()) -> list[dict]:
-    """Record one account, clone it into ``accounts``, and replay that alternately with the floor."""
+def record_one_account(scale: int, regions: list[str], out: Path) -> tuple[Measured, Path]:
+    """Seed one account at ``scale`` on moto and audit it, recording its snapshot; its findings
+    file is ``record-one-account.findings.json`` in ``out``."""
     with MotoServer() as server:
         started = time.perf_counter()
         seed_estate(EstateClients(server.url), [SOURCE_ACCOUNT], regions, Counts.scaled(scale))
@@ -85,6 +87,13 @@ def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool 
             "record-one-account", [*audit_args([SOURCE_ACCOUNT], regions), "--aws-snapshot-out", str(recorded)],
             cli_env(server.url), out,
         )
+    return one, recorded
+
+
+def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool = True, rounds: int = 2,
+           variants: tuple[str, ...] = ()) -> list[dict]:
+    """Record one account, clone it into ``accounts``, and replay that alternately with the floor."""
+    one, recorded = record_one_account(scale, regions, out)
     big = clone_accounts(recorded, SOURCE_ACCOUNT, account_ids(accounts - 1) + [SOURCE_ACCOUNT], out / "org.snapshot.json")
     args = ["--aws-snapshot", str(big)]
     if html:
@@ -158,14 +167,18 @@ def show(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("live", "replay", "compare", "all"))
-    parser.add_argument("--accounts", type=int, default=None, help="accounts (live: 3, replay: 19)")
+    parser.add_argument("what", choices=("live", "replay", "compare", "all", "org"))
+    parser.add_argument("--accounts", type=int, default=None, help="accounts (live: 3, replay: 19, org: 1000)")
+    parser.add_argument("--shards", type=int, default=10, help="org: shards of the CI matrix (default: 10)")
+    parser.add_argument("--source", default=None,
+                        help=f"org: a findings file of account {SOURCE_ACCOUNT} to clone (default: record one at --scale)")
     parser.add_argument("--regions", default=DEFAULT_REGIONS, help=f"comma-separated regions (compare: {','.join(COMPARE_REGIONS)})")
     parser.add_argument("--scale", type=int, default=None, help="resources per region, x Counts() (live: 1, replay: 19)")
     parser.add_argument("--latency-ms", type=float, default=None,
                         help="answer every AWS request this many ms late (a delaying proxy; compare: 50, live: 0)")
     parser.add_argument("--no-html", action="store_true", help="replay without the HTML report")
-    parser.add_argument("--rounds", type=int, default=2, help="replay rounds, each followed by the floor (default: 2)")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="replay rounds, each followed by the floor (default: 2); org: merge rounds (default: 1)")
     parser.add_argument("--variants", default="", help=f"extra replays after the rounds, comma-separated: {', '.join(VARIANTS)}")
     parser.add_argument("--out", default=None, help="where logs, findings and snapshots go (default: a temp dir)")
     opts = parser.parse_args(argv)
@@ -181,11 +194,17 @@ def main(argv: list[str] | None = None) -> None:
         if unknown:
             parser.error(f"unknown variant {unknown[0]!r}; known: {', '.join(VARIANTS)}")
         rows += replay(opts.accounts or 19, opts.scale or 19, regions, out, html=not opts.no_html,
-                       rounds=max(1, opts.rounds), variants=variants)
+                       rounds=max(1, opts.rounds or 2), variants=variants)
     if opts.what == "compare":
         compare_regions = regions if opts.regions != DEFAULT_REGIONS else COMPARE_REGIONS
         rows += compare(compare_regions, opts.scale or 1, 50.0 if opts.latency_ms is None else opts.latency_ms,
-                        max(1, opts.rounds), out)
+                        max(1, opts.rounds or 2), out)
+    if opts.what == "org":
+        source = Path(opts.source) if opts.source else None
+        if source is None:
+            rows.append(record_one_account(opts.scale or 19, regions, out)[0].row())
+            source = out / "record-one-account.findings.json"
+        rows += org(account_ids(opts.accounts or 1000), opts.shards, source, SOURCE_ACCOUNT, out, max(1, opts.rounds or 1))
     show(rows)
     (out / "bench.json").write_text(json.dumps(rows, indent=2))
     print(f"logs, findings and snapshots: {out}")

@@ -22,6 +22,7 @@ from .options import DEFAULT_JSON
 from . import registry
 from .registry import controls as benchmark_controls
 from .merging.files import ShardError, ShardFile, finding_from_json  # noqa: F401 (finding_from_json: kept importable here)
+from .merging import parallel
 from .merging.state import StreamedSummary
 from .report import findings_json, outputs, terminal
 from .summary import SummaryState
@@ -48,7 +49,7 @@ def _open(paths: list[Path]) -> list[ShardFile]:
     return shards
 
 
-def merge(paths: list[Path]) -> StreamedSummary:
+def merge(paths: list[Path], jobs: int = 1) -> StreamedSummary:
     """The merged summary: counted in one pass over the shards, findings streamed from them
     again whenever a writer asks (merging/). ``close()`` it when done."""
     shards = _open(paths)
@@ -84,7 +85,7 @@ def merge(paths: list[Path]) -> StreamedSummary:
             level=level,
             shards=shards,
         )
-        state.count_shards()
+        state.count_shards(jobs)
     except (MergeError, ShardError) as exc:
         for shard in shards:
             shard.close()
@@ -132,11 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(output.flag, dest=output.dest, type=Path, metavar="PATH", default=None, help=output.help)
     parser.add_argument("--cis-asff-region", metavar="REGION", default=outputs.DEFAULT_ASFF_REGION,
                         help=f"the Security Hub region the --cis-asff findings are imported into (default: {outputs.DEFAULT_ASFF_REGION})")
+    parser.add_argument("--jobs", type=int, default=parallel.default_jobs(), metavar="N",
+                        help="count the shards and write the files N at a time, in forked processes (default: the CPUs)")
     parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
                         help="failure (default): exit 1 on any FAIL or ERROR; error: exit 1 on ERROR only")
     args = parser.parse_args(argv)
     try:
-        state = merge(args.files)
+        state = merge(args.files, args.jobs)
     except MergeError as exc:
         print(f"cis-merge: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -153,14 +156,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_all(state: StreamedSummary, args, command: str) -> list[Path]:
-    """Every file asked for. Each writer streams the findings from the shards again."""
-    findings_json.write(state, args.cis_json)
-    written = [args.cis_json]
-    if write_html(state, args.html, command):
-        written.append(args.html)
-    written += outputs.write_requested(state, lambda dest: getattr(args, dest),
-                                       outputs.WriteContext(command, args.cis_asff_region))
-    return written
+    """Every file asked for, ``args.jobs`` at a time (merging/parallel.py). Each writer streams
+    the findings from the shards again; the largest two are started first."""
+    context = outputs.WriteContext(command, args.cis_asff_region)
+    steps = [lambda: write_html(state, args.html, command) and args.html,
+             lambda: findings_json.write(state, args.cis_json) or args.cis_json]
+    for output, path in outputs.requested(lambda dest: getattr(args, dest)):
+        steps.append(lambda output=output, path=path: output.write(state, path, context) or path)
+    written = parallel.run_all(steps, args.jobs)
+    html_written, json_written, *others = written
+    return [json_written, *([html_written] if html_written else []), *others]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -146,6 +146,9 @@ def _finding_of(report) -> dict[str, str] | None:
 
 
 def evidence_of(finding: dict) -> list[dict]:
-    """The evidence a finding carries: [{"source": "iam:...", "fields": {...}}, ...]."""
+    """The evidence a finding carries: [{"source": "iam:...", "fields": {...}}, ...]. A run keeps
+    it as JSON text (a user property); cis-merge, as the list it read from a findings file."""
     text = finding.get(EVIDENCE)
+    if isinstance(text, list):
+        return text
     return json.loads(text) if text else []

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from functools import partial
 from typing import Iterator
 
 from ..outcomes import FAIL
 from ..summary import FAILED_STATUSES, ControlCounts, SummaryState, Totals, is_noted, sort_key
+from . import parallel
 from .files import ShardFile
 
 
@@ -52,31 +54,37 @@ class StreamedSummary(SummaryState):
     def add(self, finding: dict[str, str]) -> None:
         raise TypeError("a merge counts findings from its shards (count()), it does not keep them")
 
-    def count_shards(self) -> None:
-        """One pass over every shard: counts, noted units, and each shard's order checked."""
-        for shard in self.shards:
-            if not self._count(shard):
+    def count_shards(self, jobs: int = 1) -> None:
+        """One pass over every shard (``jobs`` at a time): counts, noted units, and each shard's
+        order checked."""
+        counted = parallel.run_all([partial(self._count, shard) for shard in self.shards], jobs)
+        for shard, result in zip(self.shards, counted):
+            if result is None:
                 # Out of a run's order (a file a script wrote): sorted into a copy, counted again.
                 shard.normalise(self.key)
-                if not self._count(shard):
+                result = self._count(shard)
+                if result is None:
                     raise AssertionError(f"{shard.path}: findings still out of order after sorting")
+            tally, noted, count = result
+            self.tally.update(tally)
+            self.noted += noted
+            self.count += count
 
-    def _count(self, shard: ShardFile) -> bool:
+    def _count(self, shard: ShardFile) -> tuple[Counter, list[dict], int] | None:
+        """A shard's counts, its noted units and how many findings it has; None when its
+        findings are not in a run's order."""
         tally, noted, count, key = Counter(), [], 0, self.key
         last = None
         for finding in shard.findings():
             position = key(finding)
             if last is not None and position < last:
-                return False
+                return None
             last = position
             tally[finding["control"], finding["account"], finding["status"]] += 1
             if is_noted(finding):
                 noted.append(finding)
             count += 1
-        self.tally.update(tally)
-        self.noted += noted
-        self.count += count
-        return True
+        return tally, noted, count
 
     def sorted_findings(self) -> Iterator[dict]:
         return heapq.merge(*(shard.findings() for shard in self.shards), key=self.key)
