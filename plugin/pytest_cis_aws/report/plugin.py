@@ -115,6 +115,9 @@ class CisReports:
             data.clear()
 
     # -- files, on the controller ----------------------------------------------
+    # trylast: after the audit's own sessionfinish has concluded gating (waivers, baseline,
+    # accounts skipped), which the Markdown shows; cis-merge's outputs always had it.
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         audit = self.audit
         if not is_controller(self.config) or audit is None or audit.inventory is None:
