@@ -84,6 +84,7 @@ class CisAudit:
             self._load(self._await_controller_snapshot(Path(self.config.workerinput[WORKER_SNAPSHOT])))
         elif self.options.snapshot:
             self._load(self.options.snapshot)
+            self._deal_replayed_accounts()
         else:
             if self.options.demo:
                 from .demo.run import start_demo  # moto is imported only for the demo
@@ -114,6 +115,17 @@ class CisAudit:
             raise pytest.UsageError(str(exc)) from None
         self.reader = AwsReader(None, data["calls"])
         self.inventory = Inventory(Estate.from_dict(data["estate"]), self.reader, self.options.max_workers)
+
+    def _deal_replayed_accounts(self) -> None:
+        """--cis-shard K/N on a replay deals the snapshot's accounts as a live run deals its
+        own, so a CI matrix can replay one recorded estate (tests/gating/test_matrix.py)."""
+        shard = self.gate.options.shard
+        if shard is None:
+            return
+        estate = self.inventory.estate
+        dealt = shard.accounts(sorted(a.id for a in estate.accounts))
+        self.gate.shard_accounts = dealt
+        estate.accounts = [a for a in estate.accounts if a.id in set(dealt)]
 
     def _gather(self) -> None:
         opts = self.options

@@ -1,12 +1,12 @@
 """The CI matrix of docs/GATING.md, run as documented on the demo estate.
 
 The GitLab jobs' ``script:`` lines are read from the document (so they cannot drift from
-what is tested) and run as a CI runner would. One run over every account of the demo
-(``--aws-demo``) writes every format and records the estate (``--aws-snapshot-out``); the
-four copies of the audit job (``CI_NODE_INDEX`` 1 to 4 of ``CI_NODE_TOTAL`` 4) audit that
-same estate (``--aws-snapshot``: each demo server would make its own random key and
-resource ids) and leave their findings files in a folder; the report job merges them into
-every format, and each merged file is compared with the single run's.
+what is tested) and run as a CI runner would. The demo's organisation is recorded once
+(``--aws-demo --aws-snapshot-out``) and every audit replays it (``--aws-snapshot``): each
+demo server would make its own random key and resource ids. The four copies of the audit
+job (``CI_NODE_INDEX`` 1 to 4 of ``CI_NODE_TOTAL`` 4) leave their findings files in a
+folder, the report job merges them into every format, and each merged file is compared
+with the same file written by one run over every account.
 """
 from __future__ import annotations
 
@@ -115,7 +115,9 @@ def test_the_documented_gitlab_matrix_merges_into_what_one_run_writes(tmp_path):
     del audit[json_at:json_at + 2]
     one_run = " ".join([*audit, *(f"{flag} {path}" for flag, path in outputs.items()), "--self-contained-html"])
     estate = tmp_path / "demo.snapshot.json"
-    run_line(one_run, single, {}, ["--aws-demo", "--aws-snapshot-out", str(estate)])
+    run_line(f"pytest cis_checks --aws-accounts all --cis-json {tmp_path / 'recorded.json'}", tmp_path, {},
+             ["--aws-demo", "--aws-snapshot-out", str(estate)])
+    run_line(one_run, single, {}, ["--aws-snapshot", str(estate)])
 
     # The matrix, on the same estate.
     for index in range(1, SHARDS + 1):

@@ -25,9 +25,11 @@ def finding_from_json(entry: dict) -> dict[str, str]:
     """A finding as the summary state holds it (the inverse of findings_json.entry)."""
     finding = {name: str(entry.get(name, "")) for name in findings_json.FINDING_FIELDS}
     finding["test_id"] = entry["test_id"]
-    # The unit id in the test id is "<account>-<region>-<label>"; the label orders findings.
+    # The unit id in the test id is "<account>-<region>-<label>", or "<account>-<region>" for
+    # a unit without a label (evidence/base.py); the label orders findings, names OCSF resources.
     unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
-    finding["label"] = unit.removeprefix(f"{entry['account']}-{entry['region']}-")
+    place = f"{entry['account']}-{entry['region']}"
+    finding["label"] = "" if unit == place else unit.removeprefix(place + "-")
     if entry.get("evidence"):
         # Kept as read: outcomes.evidence_of takes the list (no JSON text made to be parsed again).
         finding["evidence"] = entry["evidence"]
