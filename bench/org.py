@@ -23,6 +23,14 @@ RSS_TARGET_MIB = 2048.0
 REPORT_TARGET_MIB, TOTALS_TARGET_S, LOAD_TARGET_S = 100.0, 2.0, 5.0
 CHROMIUM = Path("/usr/bin/chromium")
 FINDINGS_LINE = '  "findings": ['
+TOTALS_CLOCK = """
+new MutationObserver(function (changes, observer) {
+  if (document.getElementById("cis-other-outcomes")) {  // the totals' last element is parsed
+    window.cisTotalsAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
 
 
 def clone_shards(source: Path, source_account: str, accounts: list[str], shards: int, out: Path) -> list[Path]:
@@ -96,20 +104,25 @@ def open_report(report: Path, find: str) -> dict:
         page = browser.new_page()
         # Offline: any request beyond the file itself is refused.
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-        page.goto(report.as_uri(), wait_until="commit", timeout=120_000)
-        page.wait_for_selector("#cis-totals [data-total=failed]", state="attached", timeout=120_000)
-        totals_ms = page.evaluate("performance.now()")
-        page.wait_for_load_state("load", timeout=120_000)
+        # The page's own clock (from navigation start), read in the page: when the parser has
+        # added the totals, and when load fired; Playwright's polling adds nothing to either.
+        page.add_init_script(TOTALS_CLOCK)
+        page.goto(report.as_uri(), wait_until="load", timeout=300_000)
+        totals_ms = page.evaluate("window.cisTotalsAt")
         load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
-        started = page.evaluate("performance.now()")
+        # The finder decodes the units after load; then one unit, found by its test id.
+        page.wait_for_function("document.getElementById('cis-find-count').textContent.indexOf(' in all)') > 0",
+                               timeout=300_000, polling=100)
+        decoded_ms = page.evaluate("performance.now()")
         page.fill("#cis-find-text", find)
         page.wait_for_function("document.getElementById('cis-find-count').textContent.indexOf('showing 1 of 1 ') === 0",
                                timeout=300_000, polling=100)
-        found_ms = page.evaluate("performance.now()") - started
-        row = page.inner_text("#cis-find-table tbody tr")
+        found_ms = page.evaluate("performance.now()")
+        title = page.get_attribute("#cis-find-table tbody tr", "title")
         browser.close()
     return {"report_mib": round(report.stat().st_size / 2**20, 1), "totals_s": round(totals_ms / 1000, 2),
-            "load_s": round(load_ms / 1000, 2), "find_one_s": round(found_ms / 1000, 2), "found": find in row}
+            "load_s": round(load_ms / 1000, 2), "units_decoded_s": round(decoded_ms / 1000, 2),
+            "found_s": round(found_ms / 1000, 2), "found": title == find}
 
 
 def org(accounts: list[str], shards: int, source: Path, source_account: str, out: Path, rounds: int = 1) -> list[dict]:
@@ -135,7 +148,7 @@ def org(accounts: list[str], shards: int, source: Path, source_account: str, out
     verdict = ("meets" if seen["report_mib"] <= REPORT_TARGET_MIB and seen["totals_s"] <= TOTALS_TARGET_S
                and seen["load_s"] <= LOAD_TARGET_S and seen["found"] else "MISSES")
     print(f"merged report: {seen['report_mib']} MiB, totals at {seen['totals_s']} s, load at {seen['load_s']} s, "
-          f"one unit found in {seen['find_one_s']} s: {verdict} the target (<= {REPORT_TARGET_MIB:.0f} MiB, "
+          f"units decoded at {seen['units_decoded_s']} s, one found at {seen['found_s']} s: {verdict} the target (<= {REPORT_TARGET_MIB:.0f} MiB, "
           f"totals <= {TOTALS_TARGET_S:.0f} s, load <= {LOAD_TARGET_S:.0f} s)")
     rows.append({"run": "merged report in Chromium", **seen})
     return rows

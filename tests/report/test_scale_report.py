@@ -78,6 +78,8 @@ def test_a_seed_size_report_opens_in_seconds_and_reaches_every_unit(seed_size_re
 
     # The finder: every unit, by outcome, by search, sorted.
     count = page.locator("#cis-find-count")
+    # A report this size embeds its units compressed: the finder fills once they are decoded.
+    page.wait_for_function("document.querySelector('#cis-find-count').textContent.indexOf(' in all)') > 0")
     assert count.inner_text() == f"showing 200 of {len(findings)} matching units ({len(findings)} in all)"
     page.locator("#cis-find-status").select_option(label="FAIL")
     assert count.inner_text() == f"showing 200 of {statuses['FAIL']} matching units ({len(findings)} in all)"
