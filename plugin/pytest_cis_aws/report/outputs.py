@@ -7,6 +7,12 @@ written by both: the merge cannot forget it.
 The table is light on purpose: the pytest11 entry point reads it to add the options, and a
 pytest run that audits nothing must not pay for the renderers. Each writer is named as
 ``module:function`` and imported only when its file is written.
+
+A writer reads the findings through ``state.sorted_findings()`` as a stream, and keeps
+none: under cis-merge that is a merge of the shards' files read as it goes (merging/state.py,
+a million findings at organisation scale), ``state.findings`` is not a list, and the counts
+come from the state's methods (``totals()``, ``per_control()``, ``noted_findings()``...).
+The merge may run writers in forked processes side by side.
 """
 from __future__ import annotations
 
