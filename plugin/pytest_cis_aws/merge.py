@@ -26,7 +26,7 @@ from .registry import controls as benchmark_controls
 from .merging.files import ShardError, ShardFile
 from .merging import parallel
 from .merging.state import StreamedSummary
-from .report import findings_json, outputs, terminal
+from .report import findings_json, outputs, paths, terminal
 from .summary import SummaryState
 
 DEFAULT_HTML = "reports/report.html"
@@ -101,6 +101,21 @@ def merge(paths: list[Path], jobs: int = 1) -> StreamedSummary:
     return state
 
 
+# The page rules a run's report gets from pytest-html, should its stylesheet be unreadable.
+FALLBACK_PAGE_CSS = "body { font-family: Helvetica, Arial, sans-serif; font-size: 12px; min-width: 800px; color: #999; }"
+
+
+def page_stylesheet() -> str:
+    """The stylesheet of the page a run's report sits in: pytest-html's own (the fonts, sizes
+    and colours around our fragment), so a merged report looks like a run's."""
+    try:
+        from importlib import resources
+
+        return resources.files("pytest_html").joinpath("resources", "style.css").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return FALLBACK_PAGE_CSS
+
+
 def write_html(state: SummaryState, path: Path, command: str) -> bool:
     """The report engineer's compliance report (plugin/pytest_cis_aws/report/html.py) as a page of its own.
 
@@ -114,7 +129,8 @@ def write_html(state: SummaryState, path: Path, command: str) -> bool:
     built = view.build(state, command)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html_text.escape(built.title)}</title></head>\n<body>\n{html.fragment(built, state, standalone=True)}\n</body></html>\n"
+        f"<title>{html_text.escape(built.title)}</title>\n<style>{page_stylesheet()}</style></head>\n"
+        f"<body>\n{html.fragment(built, state, standalone=True)}\n</body></html>\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
@@ -140,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
                         help="failure (default): exit 1 on any FAIL or ERROR; error: exit 1 on ERROR only")
     args = parser.parse_args(argv)
+    # Every file the merge will write, checked before the shards are read (as a run does).
+    problem = paths.first_problem([
+        ("--cis-json", args.cis_json), ("--html", args.html),
+        *((output.flag, path) for output, path in outputs.requested(lambda dest: getattr(args, dest))),
+    ])
+    if problem:
+        print(f"cis-merge: error: {problem}", file=sys.stderr)
+        return USAGE_ERROR
     try:
         state = merge(args.files, args.jobs)
     except MergeError as exc:
@@ -150,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         command = " ".join(["cis-merge", *map(str, args.files)])
         written = write_all(state, args, command)
-        print("written: " + ", ".join(map(str, written)))
+        print("Files written: " + ", ".join(map(str, written)))
         statuses = list(state.by_status())  # each status that occurred: all the exit status needs
     finally:
         state.close()
