@@ -4,8 +4,10 @@ Evidence is gathered once, on the controller, before collection: the xdist contr
 never collects at all (its workers do, from its snapshot), and a plain run reads AWS
 faster when every selected control's units are gathered at once rather than module by
 module. So the controller reads the ``cis`` marks of the control test files it is pointed
-at, importing them under names of its own (``_cis_controls_<n>``) so that pytest's own
-import of the same files, in the workers or later in this process, is untouched.
+at, importing each under the very name pytest's collection gives it
+(``pytest_internals.import_test_module``): pytest's own import later in this process finds
+the module in ``sys.modules``, so a file is never imported twice under two names (xdist
+workers, which collect, import it themselves).
 
 Only the checks these files declare are gathered, and only for the selected benchmark
 version's selected controls: a version's evidence is all a run reads.
@@ -18,16 +20,14 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import pytest
 
+from . import pytest_internals
 from .controls import ControlSpec, spec_of_function
-
-_counter = 0
 
 
 @dataclass(frozen=True)
@@ -70,19 +70,11 @@ def python_files_under(paths: Iterable[Path], patterns: Iterable[str]) -> list[P
     return sorted(files)
 
 
-def _import(path: Path):
-    global _counter
-    _counter += 1
-    name = f"_cis_controls_{_counter}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses and typing resolve names through sys.modules
+def _import(config: pytest.Config, path: Path):
     try:
-        spec.loader.exec_module(module)
+        return pytest_internals.import_test_module(config, path)
     except Exception:  # noqa: BLE001 - pytest's own collection reports the import error
-        sys.modules.pop(name, None)
         return None
-    return module
 
 
 def declared(config: pytest.Config) -> list[Declared]:
@@ -90,7 +82,7 @@ def declared(config: pytest.Config) -> list[Declared]:
     if _DECLARED not in config.stash:
         found = []
         for path in python_files_under(start_paths(config), config.getini("python_files")):
-            module = _import(path)
+            module = _import(config, path)
             for name, obj in (vars(module) if module else {}).items():
                 spec = spec_of_function(obj) if name.startswith("test") else None
                 if spec is not None:
