@@ -12,6 +12,9 @@ from pytest_cis_aws.demo import gaps
 from pytest_cis_aws.demo.clients import EstateClients
 from tests.harness import run_audit
 
+# Our tests drive the audit in-process with pytester.
+pytest_plugins = ["pytester"]
+
 
 # pytester drops modules first imported during a test; importing moto's backends and
 # our plugin up front keeps each in-process audit from re-importing them.

@@ -19,7 +19,6 @@ their metadata decides which controls the run selects.
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -27,6 +26,7 @@ from typing import Iterable
 import pytest
 
 from . import pytest_internals
+from .locate import start_paths
 from .controls import ControlSpec, spec_of_function
 
 
@@ -40,20 +40,6 @@ class Declared:
 
 
 _DECLARED = pytest.StashKey["list[Declared]"]()
-
-
-def start_paths(config: pytest.Config) -> list[Path]:
-    """The files and folders this run collects from (node ids reduced to their file)."""
-    found = []
-    for arg in config.args:
-        text = str(arg).split("::")[0]
-        if config.option.pyargs and not Path(text).exists():
-            spec = importlib.util.find_spec(text.split(".")[0])
-            if spec is not None and spec.submodule_search_locations:
-                found.extend(Path(p) for p in spec.submodule_search_locations)
-            continue
-        found.append(Path(text))
-    return [p.resolve() for p in found if p.exists()]
 
 
 def python_files_under(paths: Iterable[Path], patterns: Iterable[str]) -> list[Path]:

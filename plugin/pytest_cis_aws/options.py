@@ -4,24 +4,26 @@ Bad values stop the run with pytest's usage error and one sentence, never a trac
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import boto3
 import pytest
 
-from .aws import partitions
+# Only light modules here: the pytest11 entry point imports this one to add the options on
+# every pytest run, audit or not. boto3, botocore and the registry's YAML are read by parse().
 from .gating import options as gating_options
 from . import registry
-from .registry import DEFAULT_BENCHMARK
+from .registry import DEFAULT_BENCHMARK, VERSIONS
 from .report.outputs import DEFAULT_ASFF_REGION, OUTPUTS
 
 GROUP = "cis-aws"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 DEFAULT_JSON = "reports/cis-findings.json"
+DEMO_EXTRA = "pytest-cis-aws[demo]"
 
 
 def addoptions(parser: pytest.Parser) -> None:
@@ -47,7 +49,7 @@ def addoptions(parser: pytest.Parser) -> None:
     group.addoption("--aws-demo", action="store_true", default=False,
                     help="audit the embedded demo estate: a moto server on 127.0.0.1 started and seeded by the suite")
     group.addoption("--cis-benchmark", metavar="VERSION", default=DEFAULT_BENCHMARK,
-                    help=f"CIS AWS Foundations Benchmark version: {', '.join(registry.benchmarks())} "
+                    help=f"CIS AWS Foundations Benchmark version: {', '.join(VERSIONS)} "
                          f"(default: {DEFAULT_BENCHMARK})")
     group.addoption("--cis-level", metavar="1|2", default="2",
                     help="1: Level 1 controls only; 2: Level 1 and Level 2 controls (default: 2)")
@@ -90,6 +92,8 @@ def _split(value: str | None) -> list[str] | None:
 
 @lru_cache(maxsize=1)
 def known_regions() -> frozenset[str]:
+    import boto3
+
     session = boto3.session.Session()
     found: set[str] = set()
     for partition in session.get_available_partitions():
@@ -120,6 +124,8 @@ def parse_regions(value: str | None) -> tuple[str, ...] | None:
     for region in regions:
         if region not in known_regions():
             raise pytest.UsageError(f"--aws-regions: {region!r} is not an AWS region known to botocore")
+    from .aws import partitions
+
     found = {partitions.of_region(r): r for r in reversed(regions)}
     if len(found) > 1:
         named = ", ".join(f"{region} ({partition})" for partition, region in sorted(found.items()))
@@ -151,6 +157,9 @@ def parse(config: pytest.Config) -> AuditOptions:
         raise pytest.UsageError(f"--aws-snapshot: the file {snapshot} does not exist")
     if snapshot is not None and get("aws_demo"):
         raise pytest.UsageError("--aws-snapshot and --aws-demo cannot be combined: a snapshot needs no endpoint")
+    if get("aws_demo") and any(importlib.util.find_spec(name) is None for name in ("moto", "flask")):
+        # moto (and its server) is the demo's alone: an audit of real accounts does not install it.
+        raise pytest.UsageError(f"--aws-demo needs the demo extra (moto): pip install '{DEMO_EXTRA}'")
     return AuditOptions(
         accounts=parse_accounts(get("aws_accounts")),
         role_name=get("aws_role_name"),
