@@ -7,7 +7,16 @@ import importlib
 import pytest
 from moto import mock_aws
 
-import pytest_cis_aws.entry  # noqa: F401  (imported once here, not per in-process run)
+# The plugin and what it imports only when auditing (entry.py keeps a plain run light):
+# imported once here, not per in-process run. pytester drops modules first imported during a
+# run, and a module imported again would hold classes of its own (a ControlSpec that isn't).
+import pytest_cis_aws.entry  # noqa: F401
+import pytest_cis_aws.audit  # noqa: F401
+import pytest_cis_aws.custom.plugin  # noqa: F401
+import pytest_cis_aws.gating.plugin  # noqa: F401
+import pytest_cis_aws.report.console  # noqa: F401
+import pytest_cis_aws.report.plugin  # noqa: F401
+import pytest_cis_aws.runner  # noqa: F401
 from pytest_cis_aws.demo import gaps
 from pytest_cis_aws.demo.clients import EstateClients
 from tests.harness import run_audit
