@@ -16,7 +16,6 @@ import pytest
 
 from tests.harness import A, REPO, ROLE
 
-pytestmark = pytest.mark.oldest_pytest
 
 
 def audit(pytester: pytest.Pytester, tmp, name: str, *args: str):

@@ -11,7 +11,6 @@ import pytest
 
 from pytest_cis_aws import pytest_internals
 
-pytestmark = pytest.mark.oldest_pytest
 
 CHANGED = f"pytest {pytest.__version__} changed what pytest_cis_aws/pytest_internals.py relies on"
 
