@@ -4,6 +4,7 @@
     python -m bench replay --accounts 19 --scale 19
     python -m bench compare --latency-ms 50   (ours and Prowler, 1 account x 3 regions)
     python -m bench all    (live and replay, with the defaults above)
+    python -m bench load --rounds 20   (what the plugin costs a pytest run that audits nothing)
 
 ``live`` seeds a moto server on 127.0.0.1 with a scalable estate (bench/seed.py) and
 audits it with the real CLI, serially and with ``-n 2``; then replays the live run's
@@ -25,6 +26,7 @@ from pytest_cis_aws.demo.clients import EstateClients
 from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 
 from .floor import floor_in_fresh_process, write_floor
+from .plugin_load import plugin_load
 from .latency import DelayingProxy
 from .measure import ROLE, Measured, MotoServer, cli_env, measured_in_fresh_process
 from .prowler import prowler_in_fresh_process
@@ -158,14 +160,15 @@ def show(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("live", "replay", "compare", "all"))
+    parser.add_argument("what", choices=("live", "replay", "compare", "all", "load"))
     parser.add_argument("--accounts", type=int, default=None, help="accounts (live: 3, replay: 19)")
     parser.add_argument("--regions", default=DEFAULT_REGIONS, help=f"comma-separated regions (compare: {','.join(COMPARE_REGIONS)})")
     parser.add_argument("--scale", type=int, default=None, help="resources per region, x Counts() (live: 1, replay: 19)")
     parser.add_argument("--latency-ms", type=float, default=None,
                         help="answer every AWS request this many ms late (a delaying proxy; compare: 50, live: 0)")
     parser.add_argument("--no-html", action="store_true", help="replay without the HTML report")
-    parser.add_argument("--rounds", type=int, default=2, help="replay rounds, each followed by the floor (default: 2)")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="replay rounds, each followed by the floor (default: 2); load: runs of each kind (default: 20)")
     parser.add_argument("--variants", default="", help=f"extra replays after the rounds, comma-separated: {', '.join(VARIANTS)}")
     parser.add_argument("--out", default=None, help="where logs, findings and snapshots go (default: a temp dir)")
     opts = parser.parse_args(argv)
@@ -181,11 +184,13 @@ def main(argv: list[str] | None = None) -> None:
         if unknown:
             parser.error(f"unknown variant {unknown[0]!r}; known: {', '.join(VARIANTS)}")
         rows += replay(opts.accounts or 19, opts.scale or 19, regions, out, html=not opts.no_html,
-                       rounds=max(1, opts.rounds), variants=variants)
+                       rounds=max(1, opts.rounds or 2), variants=variants)
     if opts.what == "compare":
         compare_regions = regions if opts.regions != DEFAULT_REGIONS else COMPARE_REGIONS
         rows += compare(compare_regions, opts.scale or 1, 50.0 if opts.latency_ms is None else opts.latency_ms,
-                        max(1, opts.rounds), out)
+                        max(1, opts.rounds or 2), out)
+    if opts.what == "load":
+        rows += plugin_load(max(1, opts.rounds or 20), out)
     show(rows)
     (out / "bench.json").write_text(json.dumps(rows, indent=2))
     print(f"logs, findings and snapshots: {out}")

@@ -14,9 +14,8 @@ import pytest
 
 # Only light modules here: the pytest11 entry point imports this one to add the options on
 # every pytest run, audit or not. boto3, botocore and the registry's YAML are read by parse().
+from .benchmarks import DEFAULT_BENCHMARK, VERSIONS
 from .gating import options as gating_options
-from . import registry
-from .registry import DEFAULT_BENCHMARK, VERSIONS
 from .report.outputs import DEFAULT_ASFF_REGION, OUTPUTS
 
 GROUP = "cis-aws"
@@ -136,6 +135,8 @@ def parse_regions(value: str | None) -> tuple[str, ...] | None:
 
 
 def parse(config: pytest.Config) -> AuditOptions:
+    from . import registry
+
     get = config.getoption
     level = str(get("cis_level"))
     if level not in ("1", "2"):
