@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import yaml
 
 from ..benchmarks import DEFAULT_BENCHMARK  # noqa: F401 (read as registry.DEFAULT_BENCHMARK too)
 # Check fields a version may override for one of its controls.
@@ -132,17 +133,18 @@ class Control:
 
 
 # -- loading -----------------------------------------------------------------------------
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _files(folder: str):
     base = resources.files(__package__).joinpath(folder)
     return sorted((f for f in base.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 
 def _yaml(entry) -> dict:
-    import yaml  # here, not above: importing the registry for its names must not cost a parser
-
     try:
         # libyaml's safe loader where PyYAML has it: the registry is read at every start.
-        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise RegistryError(f"{entry.name} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
