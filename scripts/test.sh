@@ -18,6 +18,7 @@ python -m pytest tests -n 2 --dist loadgroup -p no:cacheprovider "$@"
 OLDEST_PYTEST=8.0.0
 OLDEST_TESTS=(
     tests/compat/test_ids.py
+    tests/compat/test_locate.py
     tests/compat/test_pytest_internals.py
     tests/versions/test_across_versions.py
     tests/gating/test_selection.py
