@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from pytest_cis_aws import benchmarks, entry, registry
-from tests.harness import CHECKS_DIR
+from tests.harness import A, CHECKS_DIR
 
 HEAVY = ("boto3", "botocore", "moto", "yaml", "jinja2", "pytest_cis_aws.registry", "pytest_cis_aws.audit", "pytest_cis_aws.report.plugin")
 
@@ -43,3 +43,29 @@ def test_demo_without_moto_is_a_usage_error_naming_the_extra(pytester, aws_env, 
                                           "--aws-demo")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "ERROR: --aws-demo needs the demo extra (moto): pip install 'pytest-cis-aws[demo]'" in result.stderr.lines
+
+
+BLOCK_DEMO = """
+import sys
+for name in ("moto", "flask", "werkzeug"):
+    sys.modules[name] = None  # as in an environment without the demo extra
+import pytest
+sys.exit(pytest.main(sys.argv[1:]))
+"""
+
+
+def test_an_audit_needs_no_moto(audit, moto, tmp_path):
+    iam = moto.client("iam", A)
+    iam.create_user(UserName="alice")
+    iam.create_login_profile(UserName="alice", Password="a-Password-123")
+    snapshot = tmp_path / "snapshot.json"
+    audit("1.10", accounts=[A], args=[f"--aws-snapshot-out={snapshot}"])
+    replayed = subprocess.run(
+        [sys.executable, "-c", BLOCK_DEMO, str(CHECKS_DIR), "-p", "pytest_cis_aws.entry", "-p", "no:cacheprovider",
+         f"--aws-snapshot={snapshot}", "--aws-accounts", A, "--aws-regions", "us-east-1", "--cis-controls", "1.10",
+         "--cis-json", str(tmp_path / "replayed.json")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert replayed.returncode in (0, 1), replayed.stdout + replayed.stderr
+    assert "Resources scanned: 1 " in replayed.stdout, replayed.stdout
+    assert "ModuleNotFoundError" not in replayed.stdout + replayed.stderr
