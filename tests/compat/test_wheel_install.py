@@ -48,9 +48,9 @@ def installed(tmp_path_factory) -> Path:
     assert built.returncode == 0, built.stderr
     wheel = next((base / "dist").glob("pytest_cis_aws-*.whl"))
     env_dir = base / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
     python = env_dir / "bin" / "python"
-    done = run(sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel),
+    done = run(str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel),
                cwd=base, env=dict(os.environ))
     assert done.returncode == 0, done.stderr
     purelib = Path(run(str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
