@@ -8,7 +8,7 @@ the way the benchmark words it.
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from pytest_cis_aws.controls import audit_options, changed, control, evidence
+from pytest_cis_aws.controls import audit_options, changed, control, evidence, manual, passed_because
 from pytest_cis_aws.evidence import accessanalyzer, account_contacts, iam, instances, resource_policies
 from pytest_cis_aws.rules import ages, iam_policy, resource_policy
 
@@ -189,8 +189,27 @@ def test_1_19_expired_server_certificates_removed(certificate):
 @control("1.20", units=accessanalyzer.analyzers_by_region)
 def test_1_20_access_analyzer_enabled(region):
     external_only = changed("C6")  # v5.0.0 on: unused-access analyzers do not count
-    active = [a for a in region.record if a.status == "ACTIVE" and (a.external_access or not external_only)]
+
+    def counts(analyzer):
+        return analyzer.status == "ACTIVE" and (analyzer.external_access or not external_only)
+
+    active = [a for a in region.record if counts(a)]
     evidence("access-analyzer:ListAnalyzers", analyzers=[f"{a.name} ({a.type}, {a.status})" for a in region.record])
+    if not active:
+        # An organization analyzer of the management account or the delegated administrator
+        # covers every member in its region (evidence/accessanalyzer.py).
+        covering = [a for a in region.organization_analyzers if counts(a)]
+        if region.organization_analyzers:
+            evidence("access-analyzer:ListAnalyzers", organization_analyzers=[
+                f"{a.name} of account {a.owner} ({a.type}, {a.status})" for a in region.organization_analyzers])
+        if covering:
+            passed_because(f"organization analyzer {covering[0].name} of account {covering[0].owner} is active in "
+                           f"{region.region} and covers account {region.account}")
+            return
+        if region.unknown:
+            raise region.unknown[0]
+        if region.unjudged:
+            manual(region.unjudged)
     kind = "external-access IAM Access Analyzer" if external_only else "IAM Access Analyzer"
     assert active, f"account {region.account} has no active {kind} in {region.region}"
 
