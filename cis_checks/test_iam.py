@@ -34,17 +34,17 @@ def test_1_3_security_questions_registered(account):
 
 @control("1.4", units=iam.accounts, reads=("summary",))
 def test_1_4_no_root_access_key(account):
-    evidence("iam:GetAccountSummary", AccountAccessKeysPresent=account.summary["AccountAccessKeysPresent"])
-    assert account.summary["AccountAccessKeysPresent"] == 0, (
+    evidence("iam:GetAccountSummary", AccountAccessKeysPresent=account.summary_field("AccountAccessKeysPresent"))
+    assert account.summary_field("AccountAccessKeysPresent") == 0, (
         f"the root user of account {account.account} has an access key"
     )
 
 
 @control("1.5", units=iam.accounts, reads=("summary",))
 def test_1_5_root_mfa_enabled(account):
-    mfa = account.summary["AccountMFAEnabled"]
+    mfa = account.summary_field("AccountMFAEnabled")
     if changed("C4") and mfa != 1:  # v5.0.0 on: a root user without a password passes too
-        password = account.summary["AccountPasswordPresent"]
+        password = account.summary_field("AccountPasswordPresent")
         evidence("iam:GetAccountSummary", AccountMFAEnabled=mfa, AccountPasswordPresent=password)
         assert password == 0, f"the root user of account {account.account} has a password and no MFA"
         return
@@ -54,12 +54,12 @@ def test_1_5_root_mfa_enabled(account):
 
 @control("1.6", units=iam.accounts, reads=("summary", "virtual_mfa"))
 def test_1_6_root_hardware_mfa(account):
-    if changed("C5") and account.summary["AccountPasswordPresent"] == 0:  # v5.0.0 on: nobody signs in as root
+    if changed("C5") and account.summary_field("AccountPasswordPresent") == 0:  # v5.0.0 on: nobody signs in as root
         evidence("iam:GetAccountSummary", AccountPasswordPresent=0)
         return
-    evidence("iam:GetAccountSummary", AccountMFAEnabled=account.summary["AccountMFAEnabled"])
+    evidence("iam:GetAccountSummary", AccountMFAEnabled=account.summary_field("AccountMFAEnabled"))
     evidence("iam:ListVirtualMFADevices", root_virtual_mfa_device=account.root_virtual_mfa)
-    assert account.summary["AccountMFAEnabled"] == 1, f"the root user of account {account.account} has no MFA"
+    assert account.summary_field("AccountMFAEnabled") == 1, f"the root user of account {account.account} has no MFA"
     assert not account.root_virtual_mfa, (
         f"the root user of account {account.account} uses a virtual MFA device, not a hardware one"
     )
