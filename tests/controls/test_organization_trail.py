@@ -96,3 +96,25 @@ def test_a_shard_reads_the_holder_it_does_not_audit(audit, organization):
     assert {f.account for f in run.of("4.3")} == {A}
     member = run.one("4.3", account=A)
     assert (member.status, member.message) == ("PASS", chain_through_organization("4.3"))
+
+
+def test_the_v7_demo_credits_members_with_the_organizations_trail_and_analyzer(audit, moto):
+    from pytest_cis_aws.demo.run import DEMO_REGIONS, seed_demo
+
+    accounts = seed_demo(moto, None, DEMO_REGIONS, "7.0.0")
+    # v7.0.0 ids: 5.3 is 4.3 (root use monitored), 2.18 is 1.20 (Access Analyzer)
+    run = audit("5.3", "2.18", accounts=list(accounts), regions=list(DEMO_REGIONS), args=["--cis-benchmark", "7.0.0"])
+
+    # B's own chain for 4.3 is broken (an unparseable filter); the organization's holds
+    member = run.one("5.3", account=B)
+    assert (member.status, member.message) == ("PASS", (
+        f"organization trail organization-trail of account {M} -> log group organization-trail-logs of account {M} -> "
+        f"metric filter cis-4-3 -> alarm cis-4-3 -> SNS topic arn:aws:sns:{REGION}:{M}:organization-alarms "
+        "with a confirmed subscription"))
+    covered = run.one("2.18", account=B, region="eu-west-1")
+    assert (covered.status, covered.message) == ("PASS", (
+        f"organization analyzer organization-external-access of account {A} is active in eu-west-1 and covers "
+        f"account {B}"))
+    # the management account has no analyzer of its own; the organization's runs in eu-west-1 only
+    assert run.one("2.18", account=M, region="us-east-1").status == "FAIL"
+    assert run.one("2.18", account=M, region="eu-west-1").status == "PASS"
