@@ -229,6 +229,10 @@ def test_1_22_cloudshell_full_access_restricted(account):
 @control("no-public-resource-policies", units=resource_policies.all_policy_holders, reads=("policy",))
 def test_no_public_resource_policies(holder):
     # One rule for every kind of resource: AWS's meaning of "public" (plugin/pytest_cis_aws/rules/resource_policy.py).
+    if holder.policy is None:  # takes a policy but has none: it opens nothing to anyone
+        evidence(holder.source, statements=0)
+        passed_because(f"{holder.named} has no resource policy")
+        return
     public = resource_policy.public_statements(holder.policy)
     evidence(holder.source, statements=len(resource_policy.statements(holder.policy)),
              public_statements=[{"statement": s.statement, "opens": s.opens, "why": s.reason} for s in public])

@@ -51,8 +51,10 @@ def test_2_21_each_resource_type_public_and_limited(audit, moto):
     }
     assert key.message.endswith('is open to everyone: statement AnyoneDecrypts (kms:Decrypt; Principal {"AWS": "*"} '
                                 "and no condition limits it)")
-    # The default event bus has no policy, a function without grants neither: no unit to judge.
-    assert not [f for f in run.of("2.21") if f.test_id.endswith("event-bus/default]")]
+    # The default event bus takes a policy but has none: a unit that passes, saying so.
+    assert outcome(run, "2.21", "event-bus/default") == ("PASS", "EventBridge event bus default has no resource policy")
+    assert run.one("2.21", resource=f"arn:aws:events:{REGION}:{A}:event-bus/default").evidence == [
+        {"source": "events:ListEventBuses", "fields": {"statements": 0}}]
     assert key.evidence == [{"source": "kms:GetKeyPolicy", "fields": {"statements": 2, "public_statements": [
         {"statement": "AnyoneDecrypts", "opens": "kms:Decrypt", "why": 'Principal {"AWS": "*"} and no condition limits it'}]}}]
     assert run.one("2.21", resource=f"arn:aws:s3:::org-share-{A}").evidence == [
@@ -196,3 +198,22 @@ def test_only_what_the_selected_v7_control_needs_is_read(audit, moto, tmp_path):
     services = {op.service for op in operations_called(recorded)}
     assert services & {"organizations", "sqs", "lambda", "secretsmanager", "events", "glacier", "cloudfront", "elbv2",
                        "apigateway", "apigatewayv2"} == set()
+
+
+def test_2_21_resources_without_a_policy_are_units_that_pass(audit, moto):
+    # AWS: a bucket, queue, secret or vault has no policy until one is put; the default event bus neither.
+    moto.client("s3", A, REGION).create_bucket(Bucket=f"plain-{A}")
+    moto.client("sqs", A, REGION).create_queue(QueueName="plain-queue")
+    moto.client("secretsmanager", A, REGION).create_secret(Name="plain-secret", SecretString="x")
+    moto.client("glacier", A, REGION).create_vault(vaultName="plain-vault")
+    run = audit("2.21", accounts=[A], regions=[REGION], args=V7)
+
+    assert {label: outcome(run, "2.21", label) for label in (
+        f"bucket/plain-{A}", "queue/plain-queue", "secret/plain-secret", "vault/plain-vault", "event-bus/default")} == {
+        f"bucket/plain-{A}": ("PASS", f"S3 bucket plain-{A} has no resource policy"),
+        "queue/plain-queue": ("PASS", "SQS queue plain-queue has no resource policy"),
+        "secret/plain-secret": ("PASS", "Secrets Manager secret plain-secret has no resource policy"),
+        "vault/plain-vault": ("PASS", "Glacier vault plain-vault has no resource policy"),
+        "event-bus/default": ("PASS", "EventBridge event bus default has no resource policy"),
+    }
+    assert "Resources scanned: 5" in run.output  # every resource looked at is counted
