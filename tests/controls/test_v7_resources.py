@@ -139,15 +139,42 @@ def test_6_8_internet_routed_subnets_with_and_without_an_s3_gateway_endpoint(aud
     status, message = outcome(run, "6.8", f"vpc/{legacy}")
     assert status == "FAIL"
     assert message.startswith(f"VPC {legacy} (legacy) reaches S3 over the internet, with no S3 gateway endpoint routed "
-                              "from subnet subnet-")
+                              "from, and no S3 interface endpoint in, subnet subnet-")
     assert "0.0.0.0/0 to internet gateway igw-" in message and "0.0.0.0/0 to NAT gateway nat-" in message
     assert outcome(run, "6.8", f"vpc/{half}") == ("FAIL", (
-        f"VPC {half} (half) reaches S3 over the internet, with no S3 gateway endpoint routed from subnet {subnet} "
+        f"VPC {half} (half) reaches S3 over the internet, with no S3 gateway endpoint routed from, and no S3 interface "
+        f"endpoint in, subnet {subnet} "
         f"(route table {table}: 0.0.0.0/0 to internet gateway {gateway})"))
     assert run.one("6.8", resource=f"arn:aws:ec2:{REGION}:{A}:vpc/{half}").evidence[1] == {
         "source": "ec2:DescribeVpcEndpoints", "fields": {"endpoints": [f"dynamodb gateway endpoint {dynamodb} (route tables {table})"]}}
     assert outcome(run, "6.8", f"vpc/{isolated}") == (
         "PASS", f"VPC {isolated} (isolated): no subnet routes to the internet; endpoints: none")
+
+
+def test_6_8_an_s3_interface_endpoint_in_the_internet_routed_subnet(audit, moto):
+    # AWS: an S3 interface endpoint puts a network interface in each of its subnets, so a subnet
+    # holding one reaches S3 inside the VPC; a subnet it is not in still goes over the internet.
+    ec2 = moto.client("ec2", A, REGION)
+    vpcs = {}
+    for cidr, name in (("10.64.0.0/16", "covered"), ("10.65.0.0/16", "elsewhere")):
+        vpc, (public, other) = vpc_with_subnets(ec2, cidr, name)
+        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+        table = routed(ec2, vpc, public, GatewayId=gateway)
+        endpoint = ec2.create_vpc_endpoint(
+            VpcId=vpc, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{REGION}.s3",
+            SubnetIds=[public if name == "covered" else other])["VpcEndpoint"]["VpcEndpointId"]
+        vpcs[name] = (vpc, public, other, table, gateway, endpoint)
+    run = audit("6.8", accounts=[A], regions=[REGION], args=V7)
+
+    vpc, public, _, _, _, endpoint = vpcs["covered"]
+    assert outcome(run, "6.8", f"vpc/{vpc}") == ("PASS", (
+        f"VPC {vpc} (covered): every subnet that routes to the internet has an S3 gateway endpoint route or an S3 "
+        f"interface endpoint in it; endpoints: s3 interface endpoint {endpoint} (subnets {public})"))
+    vpc, public, _, table, gateway, _ = vpcs["elsewhere"]
+    assert outcome(run, "6.8", f"vpc/{vpc}") == ("FAIL", (
+        f"VPC {vpc} (elsewhere) reaches S3 over the internet, with no S3 gateway endpoint routed from, and no S3 "
+        f"interface endpoint in, subnet {public} (route table {table}: 0.0.0.0/0 to internet gateway {gateway})"))
 
 
 def test_6_8_unreadable_route_tables_are_an_error(audit, moto):
