@@ -80,3 +80,13 @@ def test_1_20_from_v5_an_unused_access_organization_analyzer_does_not_count(audi
     found = before.one("1.20", account=A)
     assert (found.status, found.message) == (
         "PASS", f"organization analyzer org-unused of account {D} is active in eu-west-1 and covers account {A}")
+
+
+def test_1_20_a_shard_reads_the_analyzer_of_an_account_another_shard_audits(audit, organization):
+    # sorted [A, M, D]: shard 1/3 audits A alone; M and D are part of the run
+    run = audit("1.20", accounts=[M, A, D], regions=["us-east-1"], args=["--cis-shard", "1/3"])
+
+    assert {f.account for f in run.of("1.20")} == {A}
+    found = run.one("1.20", account=A)
+    assert (found.status, found.message) == (
+        "PASS", f"organization analyzer {ANALYZER} of account {D} is active in us-east-1 and covers account {A}")
