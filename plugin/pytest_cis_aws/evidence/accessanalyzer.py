@@ -66,6 +66,18 @@ class AnalyzedRegion(RegionUnit):
     unknown: tuple[AwsCallError, ...] = ()  # reads that could have found one
     unjudged: str | None = None  # an account that could hold one is not part of the run
 
+    def covered_by(self, counts) -> str | None:
+        """The sentence naming the organization analyzer that covers this account here (one
+        ``counts`` accepts), or None. Raises the first failed read when none does and an
+        unread one might have."""
+        covering = next((a for a in self.organization_analyzers if counts(a)), None)
+        if covering is not None:
+            return (f"organization analyzer {covering.name} of account {covering.owner} is active in {self.region} "
+                    f"and covers account {self.account}")
+        if self.unknown:
+            raise self.unknown[0]
+        return None
+
 
 def _organization_side(inv, account: str, region: str) -> dict:
     """The organization analyzers covering ``account`` in ``region``, or why they are unknown."""
