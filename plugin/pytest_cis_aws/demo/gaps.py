@@ -119,7 +119,7 @@ def _organization_trails_covering(account: str) -> list:
     from moto.cloudtrail.models import cloudtrail_backends
 
     backend, is_management = _organization_of(account)
-    if backend is None or is_management:
+    if backend is None or is_management or backend.org is None:  # no organization, or one since deleted
         return []
     management = backend.org.master_account_id
     return [trail for regional in cloudtrail_backends[management].values()
