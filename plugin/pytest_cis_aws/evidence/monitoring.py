@@ -142,8 +142,8 @@ def _held(aws, arn: str) -> LogGroupWatch:
 
 
 # Keyed by (holder account, log group ARN) in the inventory: read once per run however many
-# members an organization trail covers. Not registered in COLLECTORS: nothing gathers it
-# over the estate's regions; the "region" it is collected for is the log group's ARN.
+# members an organization trail covers. Only ``held_by`` collects it, never a gather over the
+# estate's regions: the "region" it is collected for is the log group's ARN.
 held_watch = Collector("monitoring.held_watch", True, _held)
 
 
