@@ -52,6 +52,7 @@ def moto(aws_env):
     """An in-process moto estate; ``moto.client(service, account, region)`` seeds it."""
     from moto.organizations.models import organizations_backends
 
+    organizations_backends.master_accounts.clear()  # a demo run in this process (--aws-demo) may have left some
     with mock_aws():
         gaps.reset()
         gaps.install_in_process()  # moto's gaps (Access Analyzer...) answered here too; nothing leaves

@@ -144,7 +144,8 @@ class CisAudit:
             raise pytest.UsageError(f"the AWS config file cannot be read: {exc}") from None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             raise pytest.UsageError(f"the AWS credentials could not be used (sts:GetCallerIdentity): {exc}") from None
-        estate = discover_estate(accounts, list(opts.regions) if opts.regions else None, sessions, self.reader, opts.max_workers)
+        estate = discover_estate(accounts, list(opts.regions) if opts.regions else None, sessions, self.reader, opts.max_workers,
+                                 run_accounts=self.gate.run_accounts or accounts)
         self.inventory = Inventory(estate, self.reader, opts.max_workers)
 
     def _gather_units(self, specs) -> None:
