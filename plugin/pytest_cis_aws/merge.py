@@ -21,7 +21,7 @@ from .gating.report import GatingReport
 from .options import DEFAULT_JSON
 from . import registry
 from .registry import controls as benchmark_controls
-from .report import findings_json, outputs, paths, terminal
+from .report import findings_json, history, outputs, paths, terminal
 from .summary import SummaryState
 
 DEFAULT_HTML = "reports/report.html"
@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(output.flag, dest=output.dest, type=Path, metavar="PATH", default=None, help=output.help)
     parser.add_argument("--cis-asff-region", metavar="REGION", default=outputs.DEFAULT_ASFF_REGION,
                         help=f"the Security Hub region the --cis-asff findings are imported into (default: {outputs.DEFAULT_ASFF_REGION})")
+    for setting in outputs.SETTINGS:
+        parser.add_argument(setting.flag, dest=setting.dest, metavar=setting.metavar, default=setting.default,
+                            help=setting.help)
     parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
                         help="failure (default): exit 1 on any FAIL or ERROR; error: exit 1 on ERROR only")
     args = parser.parse_args(argv)
@@ -165,18 +168,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cis-merge: error: {problem}", file=sys.stderr)
         return USAGE_ERROR
     try:
+        context = outputs.context(" ".join(["cis-merge", *map(str, args.files)]), lambda dest: getattr(args, dest))
         state = merge(args.files)
-    except MergeError as exc:
+        if args.cis_history:
+            history.load(args.cis_history)  # a file we could not extend is bad input, before anything is written
+            state.history_path = args.cis_history  # the HTML report draws its runs
+    except (MergeError, outputs.SettingError, history.HistoryError) as exc:
         print(f"cis-merge: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     findings_json.write(state, args.cis_json)
     for line in terminal.lines(state):
         print(line)
-    command = " ".join(["cis-merge", *map(str, args.files)])
     written = [args.cis_json]
-    if write_html(state, args.html, command):
+    if write_html(state, args.html, context.command):
         written.append(args.html)
-    written += outputs.write_requested(state, lambda dest: getattr(args, dest), outputs.WriteContext(command, args.cis_asff_region))
+    written += outputs.write_requested(state, lambda dest: getattr(args, dest), context)
     print("Files written: " + ", ".join(map(str, written)))
     return int(exit_status.decide(0, [f["status"] for f in state.findings], args.fail_on, 0))
 

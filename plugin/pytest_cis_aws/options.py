@@ -16,6 +16,7 @@ import pytest
 # every pytest run, audit or not. boto3, botocore and the registry's YAML are read by parse().
 from .benchmarks import DEFAULT_BENCHMARK, VERSIONS
 from .gating import options as gating_options
+from .report import outputs  # light: the writers are imported only when a file is written
 from .report.outputs import DEFAULT_ASFF_REGION, OUTPUTS
 
 GROUP = "cis-aws"
@@ -56,6 +57,8 @@ def addoptions(parser: pytest.Parser) -> None:
                     help=f"findings file written at the end of every run (default: {DEFAULT_JSON})")
     for output in OUTPUTS:  # the same table cis-merge offers (report/outputs.py)
         group.addoption(output.flag, metavar="PATH", default=None, help=output.help)
+    for setting in outputs.SETTINGS:  # the writers' settings, offered by cis-merge too
+        group.addoption(setting.flag, metavar=setting.metavar, default=setting.default, help=setting.help)
     group.addoption("--cis-asff-region", metavar="REGION", default=DEFAULT_ASFF_REGION,
                     help=f"the Security Hub region the --cis-asff findings are imported into (default: {DEFAULT_ASFF_REGION})")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
@@ -153,6 +156,17 @@ def parse(config: pytest.Config) -> AuditOptions:
             raise pytest.UsageError(f"--{name.replace('_', '-')} must be at least 1")
     if get("cis_asff") and get("cis_asff_region") not in known_regions():
         raise pytest.UsageError(f"--cis-asff-region: {get('cis_asff_region')!r} is not an AWS region known to botocore")
+    try:
+        outputs.context("", get)  # the writers' settings, checked before any AWS call
+    except outputs.SettingError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if get("cis_history"):
+        from .report import history  # a renderer: imported only when its file is asked for
+
+        try:
+            history.load(Path(get("cis_history")))  # a file we could not extend stops the run now
+        except history.HistoryError as exc:
+            raise pytest.UsageError(str(exc)) from None
     snapshot = get("aws_snapshot")
     if snapshot is not None and not Path(snapshot).is_file():
         raise pytest.UsageError(f"--aws-snapshot: the file {snapshot} does not exist")

@@ -158,6 +158,8 @@ class SummaryState:
         # Waivers, baseline (new/known/fixed), selection, Organizations, shard: a
         # pytest_cis_aws.gating.report.GatingReport, set at the end of the run (None before).
         self.gating = None
+        # The --cis-history file whose kept runs the HTML report draws as a trend (None: no trend).
+        self.history_path = None
 
     @property
     def benchmark_name(self) -> str:

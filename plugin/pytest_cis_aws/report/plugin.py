@@ -93,10 +93,13 @@ class CisReports:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list, session) -> None:
-        report_view = view.build(self.audit.state, self.command_line())
+        state = self.audit.state
+        history = self.config.getoption("cis_history", None)
+        state.history_path = Path(history) if history else None  # the trend's runs
+        report_view = view.build(state, self.command_line())
         if self._html_report is not None:
             self._html_report.title = report_view.title
-        prefix.append(html.fragment(report_view, self.audit.state))
+        prefix.append(html.fragment(report_view, state))
 
     @pytest.hookimpl(optionalhook=True, tryfirst=True)
     def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
@@ -119,5 +122,5 @@ class CisReports:
         audit = self.audit
         if not is_controller(self.config) or audit is None or audit.inventory is None:
             return
-        context = outputs.WriteContext(self.command_line(), self.config.getoption("cis_asff_region"))
+        context = outputs.context(self.command_line(), lambda dest: self.config.getoption(dest, None))
         self.written = outputs.write_requested(audit.state, lambda dest: self.config.getoption(dest, None), context)

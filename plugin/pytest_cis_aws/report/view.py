@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..outcomes import ERROR, FAIL, MANUAL, NOT_APPLICABLE, evidence_of
 from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
-from . import charts, terminal
+from . import charts, history, terminal, trend
 
 # The finding property carrying a control's per-resource fix, filled in for the unit.
 FIX_FIELD = "fix"
@@ -171,6 +171,7 @@ class View:
     # Baseline, waivers and what this run left out (plugin/pytest_cis_aws/gating), worded as in the terminal.
     gating_notes: list[str] = field(default_factory=list)
     charts: charts.Charts | None = None
+    trend: trend.Trend | None = None  # with --cis-history: the kept runs and this one
 
     @property
     def other_statuses(self) -> list[tuple[str, int]]:
@@ -262,8 +263,19 @@ def build(state: SummaryState, command: str = "") -> View:
         details=details,
         show_errors=any(r.errors for r in rows),
         charts=charts.build(state, first_failing),
+        trend=_trend(state),
         gating_notes=[line.strip() for line in terminal.gating_lines(state.gating)],
     )
+
+
+def _trend(state: SummaryState) -> trend.Trend | None:
+    if state.history_path is None:
+        return None
+    try:
+        runs = history.runs(state, state.history_path)
+    except history.HistoryError:
+        return None  # checked before the run: the file changed since, so no trend rather than no report
+    return trend.build(runs, state.benchmark)
 
 
 class _KeepMissing(dict):
