@@ -287,11 +287,22 @@ class CisAudit:
         self.state.add(finding)
 
     # -- reports ------------------------------------------------------------
+    def read_owners(self) -> None:
+        """--cis-owner-tag: each finding's owner, from tags read once, at the end of the run on the
+        controller. Every writer asks first (cis-report writes before this plugin's sessionfinish)."""
+        owner_tag = self.config.getoption("cis_owner_tag", None)
+        if not owner_tag or self.state.owners is not None or not is_controller(self.config) or self.inventory is None:
+            return
+        from . import owners  # tags are read only when asked
+
+        owners.assign(self.state, self.inventory, owner_tag)
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
         if self._worker_snapshot:  # the controller's hand-over to xdist workers, gathered or not
             shutil.rmtree(self._worker_snapshot.parent, ignore_errors=True)
         if not is_controller(self.config) or self.inventory is None:
             return
+        self.read_owners()  # before the calls are counted and the snapshot written
         self.state.aws_calls = self.reader.call_stats()  # calls made while the controls ran count too
         self.gate.conclude(self.state, run_date(self.inventory.estate.started))
         findings_json.write(self.state, self.options.json_path)

@@ -19,6 +19,7 @@ from .evidence.estate import AccountInfo, Estate
 from .gating import exit_status
 from .gating.report import GatingReport
 from .options import DEFAULT_JSON
+from .owners import OwnerReport
 from . import registry
 from .registry import controls as benchmark_controls
 from .report import findings_json, history, outputs, paths, terminal
@@ -36,6 +37,8 @@ def finding_from_json(entry: dict) -> dict[str, str]:
     """A finding as the summary state holds it (the inverse of findings_json.document)."""
     finding = {name: str(entry.get(name, "")) for name in findings_json.FINDING_FIELDS}
     finding["test_id"] = entry["test_id"]
+    if "owner" in entry:  # the shard read owners (--cis-owner-tag)
+        finding["owner"] = str(entry["owner"])
     # The unit id in the test id is "<account>-<region>-<label>"; the label orders findings.
     unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
     finding["label"] = unit.removeprefix(f"{entry['account']}-{entry['region']}-")
@@ -97,7 +100,11 @@ def merge(paths: list[Path]) -> SummaryState:
     state.aws_calls = {
         name: sum(d.get("aws_calls", {}).get(name, 0) for _, d in documents) for name in ("calls", "distinct", "requests")
     }
-    parts = [GatingReport.from_dict(d["gating"]) for _, d in documents if d.get("gating")]
+    owner_reports = [OwnerReport.from_dict(d["owners"]) for _, d in documents if d.get("owners")]
+    if owner_reports:  # one tag for the whole matrix; each shard's sentence about account tags kept
+        notes = dict.fromkeys(r.account_tags for r in owner_reports if r.account_tags)
+        state.owners = OwnerReport(owner_reports[0].tag, " ".join(notes))
+        parts = [GatingReport.from_dict(d["gating"]) for _, d in documents if d.get("gating")]
     if parts:
         state.gating = GatingReport.merge(parts, state.findings)
     return state

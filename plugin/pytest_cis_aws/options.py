@@ -61,6 +61,9 @@ def addoptions(parser: pytest.Parser) -> None:
         group.addoption(setting.flag, metavar=setting.metavar, default=setting.default, help=setting.help)
     group.addoption("--cis-asff-region", metavar="REGION", default=DEFAULT_ASFF_REGION,
                     help=f"the Security Hub region the --cis-asff findings are imported into (default: {DEFAULT_ASFF_REGION})")
+    group.addoption("--cis-owner-tag", metavar="KEY", default=None,
+                    help="give each finding an owner: the value of tag KEY on its resource, else on its account "
+                         "(tags are read only with this option)")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
                     help="the control on daily use of the root user fails an account whose root user signed in "
                          "or used an access key within this many days, at least 1 (default: 90)")
@@ -160,6 +163,9 @@ def parse(config: pytest.Config) -> AuditOptions:
         outputs.context("", get)  # the writers' settings, checked before any AWS call
     except outputs.SettingError as exc:
         raise pytest.UsageError(str(exc)) from None
+    owner_tag = get("cis_owner_tag")
+    if owner_tag is not None and not (0 < len(owner_tag) <= 128 and owner_tag.strip() == owner_tag):
+        raise pytest.UsageError("--cis-owner-tag: give a tag key of 1 to 128 characters, without leading or trailing spaces")
     if get("cis_history"):
         from .report import history  # a renderer: imported only when its file is asked for
 

@@ -160,6 +160,9 @@ class SummaryState:
         self.gating = None
         # The --cis-history file whose kept runs the HTML report draws as a trend (None: no trend).
         self.history_path = None
+        # --cis-owner-tag: a pytest_cis_aws.owners.OwnerReport once owners are read (None: not asked);
+        # each finding then carries "owner".
+        self.owners = None
 
     @property
     def benchmark_name(self) -> str:
@@ -187,6 +190,15 @@ class SummaryState:
         for finding in self.findings:
             accounts.setdefault(finding["account"], Counter())[finding["status"]] += 1
         return dict(sorted(accounts.items()))
+
+    def per_owner(self) -> dict[str, Counter]:
+        """Statuses per owner ("" for findings without one), owners sorted; empty without --cis-owner-tag."""
+        if self.owners is None:
+            return {}
+        owners: dict[str, Counter] = {}
+        for finding in self.findings:
+            owners.setdefault(finding.get("owner", ""), Counter())[finding["status"]] += 1
+        return dict(sorted(owners.items()))
 
     def section_counts(self) -> dict[str, Counter]:
         """Statuses per section of the selected controls, in benchmark order."""

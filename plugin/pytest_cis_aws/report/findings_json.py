@@ -51,8 +51,11 @@ def document(state: SummaryState) -> dict:
         "scores": state.scores(),
         "gating": state.gating.to_dict() if state.gating else None,
         "aws_calls": state.aws_calls,
+        # --cis-owner-tag: the tag, and how account tags were read; each finding then has "owner".
+        **({"owners": state.owners.to_dict()} if state.owners else {}),
         "findings": [
             {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
+             **({"owner": f.get("owner", "")} if state.owners else {}),
              "waiver": waiver_of(f), "evidence": evidence_of(f)}
             for f in state.sorted_findings()
         ],

@@ -33,7 +33,8 @@ SCRIPT = "cis_report.js"
 # Units from which pytest-html's table of every test is built only when asked for.
 LAZY_ABOVE = 2000
 # How the JSON's unit rows are laid out (the script reads them by position).
-UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence")
+UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence",
+               "owner")
 # What must not appear raw in a <script> block's JSON (markup from AWS cannot end it), and its escape.
 _SCRIPT_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                   ("\u2029", "\\u2029"))
@@ -69,7 +70,7 @@ def fragment(report_view: view.View, state: SummaryState) -> str:
 def units_json(state: SummaryState) -> Markup:
     """Every unit once, compactly: repeated values (controls, accounts, regions, outcomes,
     test functions) as indexes into lists; safe inside a <script> element."""
-    tables: dict[str, dict[str, int]] = {name: {} for name in ("controls", "accounts", "regions", "statuses", "tests")}
+    tables: dict[str, dict[str, int]] = {name: {} for name in ("controls", "accounts", "regions", "statuses", "tests", "owners")}
 
     def index(table: str, value: str) -> int:
         return tables[table].setdefault(value, len(tables[table]))
@@ -86,6 +87,7 @@ def units_json(state: SummaryState) -> Markup:
             finding.get(view.FIX_FIELD, ""),
             # The deciding fields, shown behind a disclosure per failing resource (none for the rest).
             [[item.source, item.fields] for item in view.evidence_items(finding)] if finding["status"] == FAIL else [],
+            index("owners", finding.get("owner", "")),  # --cis-owner-tag; the finder filters by it
         ])
     document = {name: list(values) for name, values in tables.items()}
     document["fields"] = list(UNIT_FIELDS)

@@ -55,6 +55,12 @@ def document(state: SummaryState, command: str = "") -> str:
             out.append(f"| {row.control.id} | {_text(row.control.title)} |" + "".join(f" {n} |" for n in counts))
     out += ["", "| Account | Failed | Passed | Errors | Manual | % |", "|---|---:|---:|---:|---:|---:|"]
     out += [f"| {a.id} | {a.failed} | {a.passed} | {a.errors} | {a.manual} | {a.score.text} |" for a in v.per_account]
+    if v.owners:
+        out += ["", f"Owners: the value of tag {_text(v.owners.tag)} on the resource, else on its account."
+                + (f" {_text(v.owners.account_tags)}" if v.owners.account_tags else ""),
+                "", "| Owner | Failed | Passed | Errors | Manual | % |", "|---|---:|---:|---:|---:|---:|"]
+        out += [f"| {_text(o.id) or '(no owner)'} | {o.failed} | {o.passed} | {o.errors} | {o.manual} | {o.score.text} |"
+                for o in v.per_owner]
     out += _noted(v.details)
     return "\n".join(out) + "\n"
 

@@ -122,5 +122,6 @@ class CisReports:
         audit = self.audit
         if not is_controller(self.config) or audit is None or audit.inventory is None:
             return
+        audit.read_owners()  # --cis-owner-tag: owners before any file is written
         context = outputs.context(self.command_line(), lambda dest: self.config.getoption(dest, None))
         self.written = outputs.write_requested(audit.state, lambda dest: self.config.getoption(dest, None), context)

@@ -172,6 +172,9 @@ class View:
     gating_notes: list[str] = field(default_factory=list)
     charts: charts.Charts | None = None
     trend: trend.Trend | None = None  # with --cis-history: the kept runs and this one
+    # With --cis-owner-tag: the tag and how account tags were read (owners.OwnerReport), and a row per owner.
+    owners: object | None = None
+    per_owner: list[AccountRow] = field(default_factory=list)
 
     @property
     def other_statuses(self) -> list[tuple[str, int]]:
@@ -264,6 +267,10 @@ def build(state: SummaryState, command: str = "") -> View:
         show_errors=any(r.errors for r in rows),
         charts=charts.build(state, first_failing),
         trend=_trend(state),
+        owners=state.owners,
+        per_owner=[AccountRow(owner, sum(counts[s] for s in FAILED_STATUSES), sum(counts[s] for s in PASSED_STATUSES),
+                              counts[ERROR], counts[MANUAL], True, "", score=Score.of(counts))
+                   for owner, counts in state.per_owner().items()],
         gating_notes=[line.strip() for line in terminal.gating_lines(state.gating)],
     )
 

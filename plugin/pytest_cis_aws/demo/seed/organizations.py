@@ -36,6 +36,7 @@ CHECKS = frozenset({"org-centralized-root", "org-guardrails", "org-management-no
                     "org-policy-delegation", "org-delegated-admins"})
 CLOSED_ACCOUNT = "444444444444"
 ROOT_FEATURES = ("RootCredentialsManagement", "RootSessions")
+ACCOUNT_OWNERS = ("platform-team", "team-production")  # the management account's, the first member's
 
 
 def join(clients: EstateClients, management: str, account: str, name: str) -> None:
@@ -164,6 +165,10 @@ def seed(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, 
     members = {first: "Production", second: "Sandbox"}
     guarded_organization(clients, CALLER_ACCOUNT, members, regions[0])
     organization_credit(clients, CALLER_ACCOUNT, first, regions)
+    # Account tags for --cis-owner-tag owner, kept by Organizations in the management account.
+    org = clients.client("organizations", CALLER_ACCOUNT)
+    for account, owner in ((CALLER_ACCOUNT, ACCOUNT_OWNERS[0]), (first, ACCOUNT_OWNERS[1])):
+        org.tag_resource(ResourceId=account, Tags=[{"Key": "owner", "Value": owner}])
     if bare is not None and bare not in members:
         bare_organization(clients, bare)
     return (CALLER_ACCOUNT, *accounts)
