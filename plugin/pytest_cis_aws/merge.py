@@ -104,7 +104,7 @@ def merge(paths: list[Path]) -> SummaryState:
     if owner_reports:  # one tag for the whole matrix; each shard's sentence about account tags kept
         notes = dict.fromkeys(r.account_tags for r in owner_reports if r.account_tags)
         state.owners = OwnerReport(owner_reports[0].tag, " ".join(notes))
-        parts = [GatingReport.from_dict(d["gating"]) for _, d in documents if d.get("gating")]
+    parts = [GatingReport.from_dict(d["gating"]) for _, d in documents if d.get("gating")]
     if parts:
         state.gating = GatingReport.merge(parts, state.findings)
     return state
@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cis_history:
             history.load(args.cis_history)  # a file we could not extend is bad input, before anything is written
             state.history_path = args.cis_history  # the HTML report draws its runs
+            state.history_keep = context.history_keep
     except (MergeError, outputs.SettingError, history.HistoryError) as exc:
         print(f"cis-merge: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -160,6 +160,7 @@ class SummaryState:
         self.gating = None
         # The --cis-history file whose kept runs the HTML report draws as a trend (None: no trend).
         self.history_path = None
+        self.history_keep: int | None = None  # the runs it keeps (--cis-history-keep): the trend draws those
         # --cis-owner-tag: a pytest_cis_aws.owners.OwnerReport once owners are read (None: not asked);
         # each finding then carries "owner".
         self.owners = None

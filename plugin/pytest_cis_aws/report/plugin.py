@@ -96,6 +96,7 @@ class CisReports:
         state = self.audit.state
         history = self.config.getoption("cis_history", None)
         state.history_path = Path(history) if history else None  # the trend's runs
+        state.history_keep = outputs.context("", lambda dest: self.config.getoption(dest, None)).history_keep
         report_view = view.build(state, self.command_line())
         if self._html_report is not None:
             self._html_report.title = report_view.title

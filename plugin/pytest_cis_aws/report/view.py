@@ -282,6 +282,8 @@ def _trend(state: SummaryState) -> trend.Trend | None:
         runs = history.runs(state, state.history_path)
     except history.HistoryError:
         return None  # checked before the run: the file changed since, so no trend rather than no report
+    if state.history_keep:
+        runs = runs[-state.history_keep:]  # what the file keeps once this run is written
     return trend.build(runs, state.benchmark)
 
 
