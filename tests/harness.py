@@ -35,6 +35,7 @@ class Finding:
     assessment: str = ""  # the benchmark's Automated/Manual label
     waiver: dict | None = None  # the waiver of a WAIVED finding (id, reason, owner, expires)
     evidence: list = None  # [{"source": "iam:...", "fields": {...}}, ...]
+    owner: str | None = None  # with --cis-owner-tag only
 
 
 class AuditRun:

@@ -55,8 +55,9 @@ def runs(tmp_path_factory) -> Path:
         **data["calls"][CONTACT_KEY.format(account=B)]["error"], "account": A}}
     (out / "snap2.json").write_text(json.dumps(data))
     for number, snap in ((1, "snap.json"), (2, "snap2.json")):
+        owners = ["--cis-owner-tag", "owner"] if number == 1 else []  # the tags replay from the snapshot
         replay = run(out, "--aws-snapshot", snap, "--cis-json", f"f{number}.json", "--cis-history", "history.jsonl",
-                     "--cis-oscal", f"o{number}.json", "--html", f"r{number}.html")
+                     "--cis-oscal", f"o{number}.json", "--html", f"r{number}.html", *owners)
         assert (out / f"f{number}.json").exists(), replay.stdout + replay.stderr
     return out
 
@@ -166,6 +167,10 @@ def test_owners_from_resource_tags_in_every_output(runs, offline_page):
     listings = [json.loads(key) for key in calls if '"GetResources"' in key]
     regions = {a["id"]: a["regions"] for a in document["accounts"]}
     assert sorted((k[0], k[1]) for k in listings) == sorted((a, r) for a, rs in regions.items() for r in rs)
+
+    replayed = json.loads((runs / "f1.json").read_text())
+    assert [f["owner"] for f in replayed["findings"]] == [f["owner"] for f in document["findings"]]
+    assert replayed["aws_calls"]["requests"] == 0
 
     owners_csv = (runs / "live.owners.csv").read_text().splitlines()
     assert owners_csv[0] == "owner,failed,passed,errors,manual,percent"
