@@ -11,9 +11,11 @@ come from a file).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
+
+from . import charts
 
 LINE_W, LINE_H, PAD = 560, 140, 28
 SPARK_LABEL_W, SPARK_W, SPARK_H, SPARK_VALUE_W = 120, 240, 22, 60
@@ -34,6 +36,7 @@ class Trend:
     benchmark: str
     runs: list[dict]  # oldest first, all of this benchmark version
     others: dict[str, list[dict]]  # other versions' runs, drawn apart
+    section_titles: dict[str, str] = field(default_factory=dict)  # "1" -> "Identity and Access Management"
 
     @property
     def changes(self) -> list[Change | None]:
@@ -57,7 +60,8 @@ class Trend:
 
     @property
     def sections_svg(self) -> Markup:
-        return sparklines_svg("cis-trend-sections", "Score per section", self.series("sections"), "section")
+        return sparklines_svg("cis-trend-sections", "Score per section", self.series("sections"), "section",
+                              {n: charts.heading(n, t) for n, t in self.section_titles.items()})
 
     @property
     def accounts_svg(self) -> Markup:
@@ -73,13 +77,13 @@ class Trend:
                 for version, runs in sorted(self.others.items())]
 
 
-def build(runs: list[dict], benchmark: str) -> Trend:
+def build(runs: list[dict], benchmark: str, section_titles: dict[str, str] | None = None) -> Trend:
     mine = [r for r in runs if r.get("benchmark") == benchmark]
     others: dict[str, list[dict]] = {}
     for run in runs:
         if run.get("benchmark") != benchmark:
             others.setdefault(str(run.get("benchmark")), []).append(run)
-    return Trend(benchmark, mine, others)
+    return Trend(benchmark, mine, others, dict(section_titles or {}))
 
 
 def _x(index: int, count: int, left: float, width: float) -> float:
@@ -128,7 +132,10 @@ def line_svg(element_id: str, label: str, runs: list[dict]) -> Markup:
     return Markup("").join(out)
 
 
-def sparklines_svg(element_id: str, label: str, series: dict[str, list[float | None]], kind: str) -> Markup:
+def sparklines_svg(element_id: str, label: str, series: dict[str, list[float | None]], kind: str,
+                   labels: dict[str, str] | None = None) -> Markup:
+    """One small line per section or account; ``labels`` names a row (else its key)."""
+    labels = labels or {}
     width = SPARK_LABEL_W + SPARK_W + SPARK_VALUE_W
     height = SPARK_H * len(series) + 4
     out = [Markup('<svg xmlns="http://www.w3.org/2000/svg" id="{id}" class="cis-chart cis-trend" role="img" '
@@ -139,11 +146,11 @@ def sparklines_svg(element_id: str, label: str, series: dict[str, list[float | N
         last = next((v for v in reversed(values) if v is not None), None)
         out.append(Markup('<g class="cis-trend__row" data-{kind}="{name}" data-last="{last}">'
                           '<title>{kind} {name}: {history}</title>'
-                          '<text x="0" y="{ty}">{name}</text>'
+                          '<text x="0" y="{ty}">{shown}</text>'
                           '<rect x="{x}" y="{top}" width="{w}" height="{h}" fill="#f7f7f7"/>'
                           '<polyline fill="none" stroke="{c}" stroke-width="1.5" points="{p}"/>'
                           '<text x="{vx}" y="{ty}">{text}</text></g>')
-                   .format(kind=kind, name=name, last="" if last is None else last,
+                   .format(kind=kind, name=name, shown=labels.get(name, name), last="" if last is None else last,
                            history=", ".join("n/a" if v is None else f"{v} %" for v in values),
                            ty=top + SPARK_H // 2 + 3, x=SPARK_LABEL_W, top=top, w=SPARK_W, h=SPARK_H - 4, c=LINE,
                            p=_points(values, SPARK_LABEL_W + 4, top + 2, SPARK_W - 8, SPARK_H - 8),

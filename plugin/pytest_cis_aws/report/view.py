@@ -284,7 +284,7 @@ def _trend(state: SummaryState) -> trend.Trend | None:
         return None  # checked before the run: the file changed since, so no trend rather than no report
     if state.history_keep:
         runs = runs[-state.history_keep:]  # what the file keeps once this run is written
-    return trend.build(runs, state.benchmark)
+    return trend.build(runs, state.benchmark, {c.section: c.section_title for c in state.controls})
 
 
 class _KeepMissing(dict):
