@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import charts
 
-LINE_W, LINE_H, PAD = 560, 140, 28
+LINE_W, LINE_H, PAD = 560, 140, 44  # PAD leaves room for the "100 %" axis label
 SPARK_LABEL_W, SPARK_W, SPARK_H, SPARK_VALUE_W = 120, 240, 22, 60
 CHANGE_H = 120
 LINE, NEW_FILL, FIXED_FILL, GRID = "#1565c0", "#c62828", "#2e7d32", "#dddddd"
