@@ -21,6 +21,9 @@ from pytest_cis_aws import diff, identity
 from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 from tests.harness import CHECKS_DIR
 
+# The live demo run and its two replays are one module fixture: keep its tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group("auditors-demo")
+
 A, B, C = "111111111111", "222222222222", "333333333333"
 WAIVERS = """waivers:
   - control: "1.2"
