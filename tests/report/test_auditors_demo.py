@@ -159,8 +159,11 @@ def test_one_change_shows_in_cis_diff_history_and_trend(runs, offline_page, caps
 def test_owners_from_resource_tags_in_every_output(runs, offline_page):
     document = json.loads((runs / "live.json").read_text())
     owner = {(f["control"], f["account"], f["resource"]): f["owner"] for f in document["findings"]}
-    assert owner[("2.1.1", A, f"arn:aws:s3:::demo-{A}-loose-uploads")] == "team-data"  # the bucket's own tag
+    bastion = next(f["resource"] for f in document["findings"] if f["control"] == "5.2" and f["account"] == A
+                   and f["status"] == "FAIL" and "bastion-ssh" in f["message"])
+    assert owner[("5.2", A, bastion)] == "team-network"  # the security group's own tag
     assert owner[("2.1.1", A, f"arn:aws:s3:::demo-{A}-secure-data")] == "platform-team"
+    assert owner[("2.1.1", A, f"arn:aws:s3:::demo-{A}-loose-uploads")] == ""
     assert owner[("1.2", A, A)] == ""  # an account without an owner tag read
     assert document["owners"]["tag"] == "owner"
     assert "Account tags were not read" in document["owners"]["account_tags"]
@@ -177,13 +180,13 @@ def test_owners_from_resource_tags_in_every_output(runs, offline_page):
 
     owners_csv = (runs / "live.owners.csv").read_text().splitlines()
     assert owners_csv[0] == "owner,failed,passed,errors,manual,percent"
-    assert any(line.startswith("team-data,") for line in owners_csv)
-    assert "| team-data |" in (runs / "live.md").read_text()
+    assert any(line.startswith("team-network,1,1,") for line in owners_csv)
+    assert "| team-network | 1 | 1 | 0 | 0 | 50.0 |" in (runs / "live.md").read_text()
     page = offline_page.open(runs / "live.html")
-    assert page.locator('#cis-owners-table tr[data-owner="team-data"]').count() == 1
-    page.select_option("#cis-find-owner", label="team-data")
+    assert page.locator('#cis-owners-table tr[data-owner="team-network"]').count() == 1
+    page.select_option("#cis-find-owner", label="team-network")
     rows = page.locator("#cis-find-table tbody tr")
-    expected = sum(1 for value in owner.values() if value == "team-data")
+    expected = sum(1 for value in owner.values() if value == "team-network")
     assert rows.count() == expected and expected > 0
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from .base import collector
 
+# Services read for owners alone: refusing them never makes a control's unit an ERROR.
+OWNER_ONLY_SERVICES = ("resourcegroupstaggingapi",)
+
 
 @collector(regional=True)
 def resource_tags(aws, region: str) -> dict[str, dict[str, str]]:
