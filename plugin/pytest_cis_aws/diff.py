@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .compare import LISTS, Diff, DiffInputError, compare, load
-from .report.markdown import _text as md
+from .report.markdown import md_text as md
 
 USAGE_ERROR = 4
 HEADINGS = {

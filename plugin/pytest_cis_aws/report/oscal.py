@@ -34,7 +34,7 @@ from .. import identity
 from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
 from . import exchange
-from .markdown import _SPECIAL, _text as markup
+from .markdown import md_lines, md_text as markup
 
 # The OSCAL version compliance-trestle's models implement (the test checks they agree).
 OSCAL_VERSION = "1.2.1"
@@ -59,7 +59,7 @@ def _line(text: str) -> str:
 
 def _lines(text: str) -> str:
     """Several lines of markup, each escaped (a resource's fix names resources from AWS)."""
-    return "\n".join(_SPECIAL.sub(r"\\\1", line) for line in text.splitlines())
+    return md_lines(text)
 
 
 def _prop(name: str, value) -> dict | None:
