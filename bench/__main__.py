@@ -3,6 +3,7 @@
     python -m bench live   --accounts 3 --regions us-east-1,eu-west-1 --scale 1
     python -m bench replay --accounts 19 --scale 19
     python -m bench compare --latency-ms 50   (ours and Prowler, 1 account x 3 regions)
+    python -m bench throttle --accounts 3 --rate 1   (throttled per account, region and API: bench/throttle_bench.py)
     python -m bench all    (live and replay, with the defaults above)
     python -m bench load --rounds 20   (what the plugin costs a pytest run that audits nothing)
 
@@ -32,6 +33,7 @@ from .measure import ROLE, Measured, MotoServer, cli_env, measured_in_fresh_proc
 from .prowler import prowler_in_fresh_process
 from .scale import clone_accounts
 from .seed import Counts, account_ids, seed_estate
+from .throttle_bench import throttle
 
 TARGET_WALL_S = 30.0
 TARGET_FLOOR_RATIO = 0.8
@@ -160,7 +162,7 @@ def show(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("live", "replay", "compare", "all", "load"))
+    parser.add_argument("what", choices=("live", "replay", "compare", "throttle", "all", "load"))
     parser.add_argument("--accounts", type=int, default=None, help="accounts (live: 3, replay: 19)")
     parser.add_argument("--regions", default=DEFAULT_REGIONS, help=f"comma-separated regions (compare: {','.join(COMPARE_REGIONS)})")
     parser.add_argument("--scale", type=int, default=None, help="resources per region, x Counts() (live: 1, replay: 19)")
@@ -170,6 +172,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=None,
                         help="replay rounds, each followed by the floor (default: 2); load: runs of each kind (default: 20)")
     parser.add_argument("--variants", default="", help=f"extra replays after the rounds, comma-separated: {', '.join(VARIANTS)}")
+    parser.add_argument("--rate", type=float, default=1.0,
+                        help="throttle: requests per second per (account, region, operation), after a burst as large")
+    parser.add_argument("--max-workers", type=int, default=None, help="throttle: the audit's --aws-max-workers")
+    parser.add_argument("--reference", default=None,
+                        help="throttle: another checkout's plugin folder, timed after ours in each round")
     parser.add_argument("--out", default=None, help="where logs, findings and snapshots go (default: a temp dir)")
     opts = parser.parse_args(argv)
     out = Path(opts.out or tempfile.mkdtemp(prefix="cis-bench-"))
@@ -191,6 +198,9 @@ def main(argv: list[str] | None = None) -> None:
                         max(1, opts.rounds or 2), out)
     if opts.what == "load":
         rows += plugin_load(max(1, opts.rounds or 20), out)
+    if opts.what == "throttle":
+        rows += throttle(opts.accounts or 3, regions, opts.scale or 1, opts.rate, max(1, opts.rounds or 1), out, audit_args,
+                         opts.max_workers, opts.latency_ms or 0.0, opts.reference)
     show(rows)
     (out / "bench.json").write_text(json.dumps(rows, indent=2))
     print(f"logs, findings and snapshots: {out}")

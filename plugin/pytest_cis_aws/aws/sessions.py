@@ -12,6 +12,7 @@ import botocore.exceptions
 import botocore.session
 
 from . import local_endpoint, partitions
+from .pacing import Pacer
 from .readonly import check_read_only
 from .strict_json import refuse_unreadable_json
 
@@ -42,8 +43,9 @@ def endpoint_url() -> str | None:
 
 def client_config(service: str, max_attempts: int) -> botocore.config.Config:
     options: dict = {
-        # Adaptive mode rate-limits on the client side as well as retrying throttles.
-        "retries": {"mode": "adaptive", "max_attempts": max_attempts},
+        # Standard retries for errors other than throttling, which pacing.py handles per
+        # operation (adaptive mode would slow the whole client for one operation's limit).
+        "retries": {"mode": "standard", "total_max_attempts": max_attempts},
         "max_pool_connections": 32,
         "connect_timeout": 10,
         "read_timeout": 60,
@@ -81,6 +83,7 @@ class SessionFactory:
         self._partition: str | None = None
         self._sessions: dict[str, boto3.Session | AccountUnavailable] = {}
         self._clients: dict[tuple[str, str, str], object] = {}
+        self.pacer = Pacer()  # AWS throttles per (account, region, operation): so do we
 
     # -- base credentials -------------------------------------------------
     def base_session(self) -> boto3.Session:
@@ -174,10 +177,10 @@ class SessionFactory:
         key = (account, real_region, service)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._make_client(self.session(account), real_region, service)
+                self._clients[key] = self._make_client(self.session(account), real_region, service, account)
             return self._clients[key]
 
-    def _make_client(self, session: boto3.Session, region: str, service: str):
+    def _make_client(self, session: boto3.Session, region: str, service: str, account: str | None = None):
         client = session.client(
             service,
             region_name=region,
@@ -185,6 +188,7 @@ class SessionFactory:
         )
         client.meta.events.register("before-call", self._before_call)
         client.meta.events.register("before-parse", refuse_unreadable_json)
+        self.pacer.attach(client, account or "caller", region)
         if service == "s3control" and endpoint_url():
             local_endpoint.register(client)  # no <account>.host names on a local endpoint
         return client
