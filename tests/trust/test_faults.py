@@ -6,12 +6,12 @@ without the fault and once with it, and compares finding by finding.
 """
 from __future__ import annotations
 
-import botocore.retries.adaptive
 import botocore.retries.standard
 import pytest
 
 from bench.seed import Counts, seed_estate
 from pytest_cis_aws import registry
+from pytest_cis_aws.aws import pacing
 from pytest_cis_aws.aws.errors import iam_prefix
 from pytest_cis_aws.evidence.tags import OWNER_ONLY_SERVICES
 from tests.harness import A, B, C
@@ -26,10 +26,10 @@ TINY = Counts(users=1, buckets=1, vpcs=0, security_groups=1, instances=1, trails
 
 @pytest.fixture
 def no_backoff(monkeypatch):
-    """Retries without botocore's sleeps (exponential backoff, and the adaptive mode's
-    client-side rate limit after a throttle): the tests count attempts, not seconds."""
+    """Retries without sleeps (botocore's exponential backoff, and the pacing of a throttled
+    operation, aws/pacing.py): the tests count attempts, not seconds."""
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
-    monkeypatch.setattr(botocore.retries.adaptive.ClientRateLimiter, "on_sending_request", lambda self, **_: None)
+    monkeypatch.setattr(pacing, "sleep", lambda seconds: None)
 
 
 def of_account(run, account):

@@ -1,6 +1,7 @@
 """boto3 sessions: the base credentials, and one assumed-role session per audited account."""
 from __future__ import annotations
 
+import datetime
 import os
 import threading
 from dataclasses import dataclass
@@ -8,8 +9,10 @@ from typing import Callable
 
 import boto3
 import botocore.config
+import botocore.credentials
 import botocore.exceptions
 import botocore.session
+import dateutil.parser
 
 from . import local_endpoint, partitions
 from .pacing import Pacer
@@ -34,6 +37,11 @@ class Credentials:
     max_attempts: int = 10
     # A region of the partition to audit (the first of --aws-regions); else the profile's.
     region: str | None = None
+
+
+def now() -> datetime.datetime:
+    """The clock credentials' expiry is judged by (a test moves it past their expiry)."""
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def endpoint_url() -> str | None:
@@ -141,8 +149,19 @@ class SessionFactory:
         if self._credentials.external_id:
             params["ExternalId"] = self._credentials.external_id
         sts = self._make_client(base, self.home_region, "sts")
-        try:
+
+        def assume() -> dict:
+            """Fresh credentials for the account, in botocore's refresh format."""
             creds = sts.assume_role(**params)["Credentials"]
+            return {
+                "access_key": creds["AccessKeyId"],
+                "secret_key": creds["SecretAccessKey"],
+                "token": creds["SessionToken"],
+                "expiry_time": creds["Expiration"].isoformat(),
+            }
+
+        try:
+            first = assume()  # now, so an account we cannot enter is known before any unit
         except botocore.exceptions.ClientError as exc:
             error = exc.response.get("Error", {})
             return AccountUnavailable(
@@ -151,12 +170,18 @@ class SessionFactory:
             )
         except botocore.exceptions.BotoCoreError as exc:
             return AccountUnavailable(f"cannot assume {role_arn}: {exc}")
-        session = boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            botocore_session=self._botocore_session(),
+        # Assumed-role credentials last an hour (role chaining caps them there): a run that
+        # outlives them must not lose its units. botocore refreshes these before they expire
+        # (15 minutes ahead, or at once when 10 minutes remain), under a lock, from `assume`.
+        botocore_session = self._botocore_session()
+        # botocore has no public setter for a credentials object (set_credentials makes static
+        # ones); assigning the session's own attribute is how botocore's docs wire these.
+        botocore_session._credentials = botocore.credentials.RefreshableCredentials(
+            access_key=first["access_key"], secret_key=first["secret_key"], token=first["token"],
+            expiry_time=dateutil.parser.isoparse(first["expiry_time"]),
+            refresh_using=assume, method="sts-assume-role", time_fetcher=lambda: now(),
         )
+        session = boto3.Session(botocore_session=botocore_session)
         if self._configure_session:
             self._configure_session(session, account)
         return session
