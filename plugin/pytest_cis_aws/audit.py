@@ -28,6 +28,7 @@ from .evidence.estate import Estate, discover_estate
 from .evidence.inventory import Inventory
 from .gating import organizations, selection
 from .gating.gate import Gate, run_date
+from .evidence import denied_regions
 from .options import AuditOptions
 from .progress import GatherProgress
 from .registry import Control, controls
@@ -92,6 +93,7 @@ class CisAudit:
             self._gather()
         if is_controller(self.config):
             self._gather_units(control_specs(self.config))
+            self._skip_denied_regions(control_specs(self.config))
         self.state.estate = self.inventory.estate
         self.state.aws_calls = self.reader.call_stats()
         if self._worker_snapshot:
@@ -175,6 +177,18 @@ class CisAudit:
                     progress.tick()
         if progress:
             progress.finish()
+
+    def _skip_denied_regions(self, specs) -> None:
+        """Regions where an SCP refused every call become skipped regions of their accounts
+        (evidence/denied_regions.py); checks whose units carried those refusals are built
+        again over the regions left, from the reads already made."""
+        denied = denied_regions.denied_regions(self.reader.entries, self.inventory.estate)
+        if not denied:
+            return
+        denied_regions.skip(self.inventory.estate, denied)
+        again = [check for check, units in self.units.items()
+                 if isinstance(units, list) and denied_regions.touches(units, denied)]
+        self._gather_units({check: specs[check] for check in again})
 
     def _progress(self, checks: int) -> GatherProgress | None:
         """What the user sees while evidence is gathered; None under -q -q or without a terminal."""
