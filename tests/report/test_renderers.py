@@ -156,6 +156,10 @@ Accounts not integrated:
 
 - {C}: sts:AssumeRole AccessDenied \\<img src=x onerror=alert\\(1\\)\\>
 
+Regions not audited:
+
+- {A} ap-east-1: region not enabled
+
 | Section | Title | Failed | Passed | Errors | % |
 |---|---|---:|---:|---:|---:|
 | **1** | **Identity and Access Management** | **0** | **2** | **0** | **100.0** |

@@ -44,12 +44,13 @@ def not_s3(findings):
     return [(unit_key(f), f.status, f.message) for f in findings if not f.resource.startswith("arn:aws:s3:::")]
 
 
-def test_a_region_an_scp_closes_is_skipped_once_not_an_error_per_unit(audit, moto):
+def test_a_region_an_scp_closes_is_skipped_once_not_an_error_per_unit(audit, moto, tmp_path):
     seed_estate(moto, [A, B], [HOME, CLOSED], TINY, workers=1)
     # What the account's audit is without the closed region: what it must be with it.
     baseline = audit(accounts=[A], regions=[HOME])
     scp = ScpDeny(A, CLOSED)
-    run = audit(accounts=[A, B], regions=[HOME, CLOSED], plugins=[scp])
+    summary = tmp_path / "summary.md"
+    run = audit(accounts=[A, B], regions=[HOME, CLOSED], plugins=[scp], args=["--cis-md", str(summary)])
 
     assert scp.denied > 0
     accounts = {a["id"]: a for a in run.document["accounts"]}
@@ -59,6 +60,7 @@ def test_a_region_an_scp_closes_is_skipped_once_not_an_error_per_unit(audit, mot
     assert (accounts[B]["regions"], accounts[B]["skipped_regions"]) == ([CLOSED, HOME], {})
     # Once per account, in the terminal as in the findings file, and no unit of the region.
     assert run.output.count(f"region skipped: {A} {CLOSED}: not audited") == 1
+    assert summary.read_text().count(f"- {A} {CLOSED}: not audited: every call here") == 1
     of_a = [f for f in run.findings if f.account == A]
     assert not_s3(of_a) == not_s3(baseline.findings)
     assert [f for f in of_a if f.region == CLOSED and not f.resource.startswith("arn:aws:s3:::")] == []

@@ -1,6 +1,6 @@
 """``--cis-md PATH``: totals and the compliance summary in Markdown, for CI logs and
 pull-request comments. Apart from ids, titles and counts, it carries the reasons accounts
-could not be integrated, the facts manual controls recorded for the person deciding, and
+could not be integrated, the regions not audited and why, the facts manual controls recorded for the person deciding, and
 why a control does not apply to a unit: all text from AWS is escaped."""
 from __future__ import annotations
 
@@ -45,6 +45,9 @@ def document(state: SummaryState, command: str = "") -> str:
     if v.not_integrated:
         out += ["", "Accounts not integrated:", ""]
         out += [f"- {a.id}: {md_text(a.reason)}" for a in v.not_integrated]
+    if v.skipped_regions:  # opt-in regions not enabled, regions an SCP closes: not audited, never passed
+        out += ["", "Regions not audited:", ""]
+        out += [f"- {account} {region}: {md_text(reason)}" for account, region, reason in v.skipped_regions]
     if v.gating_notes:
         out += [""] + [f"- {md_text(note)}" for note in v.gating_notes]
     errors = ["Errors"] if v.show_errors else []
