@@ -94,7 +94,10 @@ def throttling_answer(request: Request) -> tuple[int, dict[str, str], bytes]:
                      "x-amzn-query-error": "Throttling;Sender", "x-amzn-RequestId": request_id}, body
     if request.protocol == "json":
         body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
-        return 400, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": request_id}, body
+        headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": request_id}
+        if request.service == "monitoring":  # CloudWatch moved from query to JSON and keeps its code
+            headers["x-amzn-query-error"] = "Throttling;Sender"
+        return 400, headers, body
     body = json.dumps({"message": "Rate exceeded"}).encode()  # REST-JSON: the code is in a header
     return 429, {"Content-Type": "application/json", "x-amzn-ErrorType": "ThrottlingException",
                  "x-amzn-RequestId": request_id}, body

@@ -41,7 +41,8 @@ def addoptions(parser: pytest.Parser) -> None:
     group.addoption("--aws-max-workers", metavar="N", type=int, default=16,
                     help="threads gathering evidence in parallel (default: 16)")
     group.addoption("--aws-max-attempts", metavar="N", type=int, default=10,
-                    help="attempts per AWS call under botocore's adaptive retries (default: 10)")
+                    help="attempts per AWS call under botocore's standard retries; throttled requests are paced "
+                         "and retried apart from these (default: 10)")
     group.addoption("--aws-snapshot-out", metavar="PATH", default=None,
                     help="write every AWS response the run used to PATH, for --aws-snapshot")
     group.addoption("--aws-snapshot", metavar="PATH", default=None,

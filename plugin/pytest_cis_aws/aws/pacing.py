@@ -39,7 +39,7 @@ SENT_AT = "cis_lane_sent_at"
 class Lane:
     interval: float = 0.0  # 0: never throttled, unpaced
     next_at: float = 0.0  # when the next request may leave
-    slowed_at: float = 0.0  # when the interval last grew
+    slowed_at: float = float("-inf")  # when the interval last grew
 
 
 def sleep(seconds: float) -> None:
@@ -74,7 +74,7 @@ class Pacer:
     def on_throttled(self, lane: Lane, sent_at: float) -> None:
         with self._lock:
             self.throttled += 1
-            if sent_at < lane.slowed_at:
+            if sent_at <= lane.slowed_at:
                 return  # sent before the last slow-down: already accounted for
             now = self._clock()
             lane.interval = min(MAX_INTERVAL_S, lane.interval * SLOWER if lane.interval else FIRST_INTERVAL_S)
