@@ -50,7 +50,9 @@ def test_a_region_an_scp_closes_is_skipped_once_not_an_error_per_unit(audit, mot
     baseline = audit(accounts=[A], regions=[HOME])
     scp = ScpDeny(A, CLOSED)
     summary = tmp_path / "summary.md"
-    run = audit(accounts=[A, B], regions=[HOME, CLOSED], plugins=[scp], args=["--cis-md", str(summary)])
+    recorded = tmp_path / "run.snapshot.json"
+    run = audit(accounts=[A, B], regions=[HOME, CLOSED], plugins=[scp],
+                args=["--cis-md", str(summary), "--aws-snapshot-out", str(recorded)])
 
     assert scp.denied > 0
     accounts = {a["id"]: a for a in run.document["accounts"]}
@@ -66,6 +68,11 @@ def test_a_region_an_scp_closes_is_skipped_once_not_an_error_per_unit(audit, mot
     assert [f for f in of_a if f.region == CLOSED and not f.resource.startswith("arn:aws:s3:::")] == []
     # The other account's closed-to-A region is audited as usual.
     assert any(f.account == B and f.region == CLOSED and f.status in ("PASS", "FAIL") for f in run.findings)
+    # A replay of the run's snapshot says the same.
+    replay = audit(accounts=[A, B], regions=[HOME, CLOSED], args=["--aws-snapshot", str(recorded)])
+    assert replay.document["accounts"] == run.document["accounts"]
+    assert [(unit_key(f), f.status, f.message) for f in replay.findings] == [
+        (unit_key(f), f.status, f.message) for f in run.findings]
 
 
 def test_a_region_where_only_some_calls_are_denied_keeps_its_errors(audit, moto):
