@@ -6,7 +6,7 @@ requests per second per (account, region, operation) after a burst of N. No clie
 
     bound = unthrottled wall time + (n - N) / N seconds
 
-where n is the busiest (account, region, operation)'s request count: the throttled run's
+(with a burst of one request when N < 1: + (n - 1) / N) where n is the busiest (account, region, operation)'s request count: the throttled run's
 time is reported as a ratio of that bound (target: at most 1.5), with its ERROR units,
 which must be those of the unthrottled run and no more (moto lacks Access Analyzer, so a
 bare moto server gives a few ERRORs of its own).
@@ -53,7 +53,7 @@ def throttle(accounts: int, regions: list[str], scale: int, rate: float, rounds:
                 limiter.rate = rate
                 ours = measured_in_fresh_process(f"throttled-{n}", args, env, out)
                 _, refused = limiter.take_counts()
-                bound = free.wall + max(0.0, busiest - rate) / rate
+                bound = free.wall + max(0.0, busiest - max(1.0, rate)) / rate
                 new_errors = errors(ours) - errors(free)
                 ratio = ours.wall / bound
                 worst = max(worst, ratio)

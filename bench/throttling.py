@@ -113,8 +113,9 @@ def _cbor_map(items: dict[str, str]) -> bytes:
 
 
 class Throttle:
-    """Token buckets per (account, region, operation): a burst of ``rate``, refilled at
-    ``rate`` per second; a refused request takes no token."""
+    """Token buckets per (account, region, operation): a burst of ``rate`` (at least one
+    request, so a rate below 1/s still lets requests through), refilled at ``rate`` per
+    second; a refused request takes no token."""
 
     def __init__(self, rate: float | None, caller: str):
         self.rate = rate  # None: count only, never refuse
@@ -129,8 +130,9 @@ class Throttle:
         with self._lock:
             if self.rate is not None:
                 now = time.monotonic()
-                tokens, last = self._buckets.get(request.key, (self.rate, now))
-                tokens = min(self.rate, tokens + (now - last) * self.rate)
+                burst = max(1.0, self.rate)
+                tokens, last = self._buckets.get(request.key, (burst, now))
+                tokens = min(burst, tokens + (now - last) * self.rate)
                 if tokens < 1:
                     self._buckets[request.key] = [tokens, now]
                     self.refused[request.key] += 1
