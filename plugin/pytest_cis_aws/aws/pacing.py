@@ -35,9 +35,14 @@ FASTER = 0.95
 SENT_AT = "cis_lane_sent_at"
 
 
+Key = tuple[str, str, str, str]  # account, region, service, operation
+
+
 @dataclass
 class Lane:
-    interval: float = 0.0  # 0: never throttled, unpaced
+    """A (account, region, service, operation) AWS has throttled."""
+
+    interval: float = 0.0  # seconds between requests
     next_at: float = 0.0  # when the next request may leave
     slowed_at: float = float("-inf")  # when the interval last grew
 
@@ -49,20 +54,23 @@ def sleep(seconds: float) -> None:
 
 class Pacer:
     def __init__(self, clock=time.monotonic):
-        self._lanes: dict[tuple[str, str, str, str], Lane] = {}
+        self._lanes: dict[Key, Lane] = {}
         self._lock = threading.Lock()
         self._clock = clock
         self.throttled = 0  # throttling errors seen (for the run's figures)
 
-    def lane(self, key: tuple[str, str, str, str]) -> Lane:
+    def lane(self, key: Key) -> Lane | None:
+        """The key's lane, if AWS ever throttled it (only those are kept: a run makes tens of
+        thousands of distinct calls, few of them throttled)."""
         with self._lock:
-            return self._lanes.setdefault(key, Lane())
+            return self._lanes.get(key)
 
-    def wait_turn(self, lane: Lane) -> float:
-        """Sleep until the lane lets a request leave; returns the time it leaves."""
+    def wait_turn(self, key: Key) -> float:
+        """Sleep until the key's lane lets a request leave; returns the time it leaves."""
         with self._lock:
             now = self._clock()
-            if not lane.interval:
+            lane = self._lanes.get(key)
+            if lane is None:
                 return now
             leave = max(now, lane.next_at)
             lane.next_at = leave + lane.interval
@@ -71,9 +79,10 @@ class Pacer:
                 sleep(leave - now)
         return leave
 
-    def on_throttled(self, lane: Lane, sent_at: float) -> None:
+    def on_throttled(self, key: Key, sent_at: float) -> None:
         with self._lock:
             self.throttled += 1
+            lane = self._lanes.setdefault(key, Lane())
             if sent_at <= lane.slowed_at:
                 return  # sent before the last slow-down: already accounted for
             now = self._clock()
@@ -81,9 +90,10 @@ class Pacer:
             lane.slowed_at = now
             lane.next_at = max(lane.next_at, now + lane.interval)
 
-    def on_success(self, lane: Lane) -> None:
+    def on_success(self, key: Key) -> None:
         with self._lock:
-            if lane.interval:
+            lane = self._lanes.get(key)
+            if lane is not None:
                 lane.interval *= FASTER
 
     # -- botocore wiring --------------------------------------------------
@@ -99,14 +109,11 @@ class Pacer:
             client, max_attempts=client.meta.config.retries.get("total_max_attempts"))
         events.unregister(f"needs-retry.{event}", unique_id=f"retry-config-{event}")
 
-        def lane_of(operation_name: str) -> Lane:
-            return self.lane((account, region, service, operation_name))
-
         def before_send(request, operation_name, **_):
-            request.context[SENT_AT] = self.wait_turn(lane_of(operation_name))
+            request.context[SENT_AT] = self.wait_turn((account, region, service, operation_name))
 
         def needs_retry(response, attempts, operation, request_dict, **kwargs):
-            lane = lane_of(operation.name)
+            lane = (account, region, service, operation.name)
             code = response[1].get("Error", {}).get("Code") if response else None
             if code in THROTTLING_CODES:
                 self.on_throttled(lane, request_dict["context"].get(SENT_AT, 0.0))
