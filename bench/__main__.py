@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variants", default="", help=f"extra replays after the rounds, comma-separated: {', '.join(VARIANTS)}")
     parser.add_argument("--rate", type=float, default=1.0,
                         help="throttle: requests per second per (account, region, operation), after a burst as large")
-    parser.add_argument("--max-workers", type=int, default=None, help="throttle: the audit's --aws-max-workers")
+    parser.add_argument("--max-workers", default="", help="throttle: the audit's --aws-max-workers, comma-separated values each timed")
     parser.add_argument("--reference", default=None,
                         help="throttle: another checkout's plugin folder, timed after ours in each round")
     parser.add_argument("--out", default=None, help="where logs, findings and snapshots go (default: a temp dir)")
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += plugin_load(max(1, opts.rounds or 20), out)
     if opts.what == "throttle":
         rows += throttle(opts.accounts or 3, regions, opts.scale or 1, opts.rate, max(1, opts.rounds or 1), out, audit_args,
-                         opts.max_workers, opts.latency_ms or 0.0, opts.reference)
+                         [int(w) for w in opts.max_workers.split(",") if w], opts.latency_ms or 0.0, opts.reference)
     show(rows)
     (out / "bench.json").write_text(json.dumps(rows, indent=2))
     print(f"logs, findings and snapshots: {out}")

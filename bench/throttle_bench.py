@@ -31,12 +31,12 @@ def errors(run: Measured) -> set[str]:
 
 
 def throttle(accounts: int, regions: list[str], scale: int, rate: float, rounds: int, out: Path,
-             audit_args, max_workers: int | None = None, latency_ms: float = 0.0,
+             audit_args, max_workers: list[int] | None = None, latency_ms: float = 0.0,
              reference: str | None = None) -> list[dict]:
     """``reference``: another checkout's plugin folder, timed through the same throttled proxy
-    after ours in each round (e.g. main before this work, with botocore's adaptive mode)."""
+    after ours in each round (e.g. main before this work, with botocore's adaptive mode).
+    ``max_workers``: --aws-max-workers values, each an unthrottled and a throttled run per round."""
     ids = account_ids(accounts)
-    args = audit_args(ids, regions) + (["--aws-max-workers", str(max_workers)] if max_workers else [])
     rows: list[dict] = []
     worst = 0.0
     with MotoServer() as server:
@@ -44,7 +44,10 @@ def throttle(accounts: int, regions: list[str], scale: int, rate: float, rounds:
         limiter = Throttle(None, CALLER_ACCOUNT)
         with DelayingProxy(server.url, latency_ms, limiter) as proxy:
             env = cli_env(proxy.url)
-            for n in range(1, rounds + 1):
+            for n, workers in [(n, w) for n in range(1, rounds + 1) for w in (max_workers or [None])]:
+                args = audit_args(ids, regions) + (["--aws-max-workers", str(workers)] if workers else [])
+                if workers:
+                    print(f"round {n}: --aws-max-workers {workers}")
                 limiter.rate = None
                 limiter.take_counts()
                 free = measured_in_fresh_process(f"unthrottled-{n}", args, env, out)

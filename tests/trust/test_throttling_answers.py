@@ -84,8 +84,8 @@ def test_the_bucket_refills_at_the_rate_after_a_burst_and_refusals_take_no_token
 
 
 def test_a_throttled_lane_slows_once_per_burst_of_errors_and_speeds_up_on_success(monkeypatch):
-    monkeypatch.setattr("pytest_cis_aws.aws.pacing.sleep", lambda seconds: None)
     now = [0.0]
+    monkeypatch.setattr("pytest_cis_aws.aws.pacing.sleep", lambda seconds: now.__setitem__(0, now[0] + seconds))
     pacer = Pacer(clock=lambda: now[0])
     key = ("a", "r", "iam", "ListUsers")
     assert pacer.wait_turn(key) == 0.0 and pacer.lane(key) is None  # never throttled: unpaced
@@ -93,6 +93,8 @@ def test_a_throttled_lane_slows_once_per_burst_of_errors_and_speeds_up_on_succes
         pacer.on_throttled(key, sent_at=0.0)
     assert pacer.lane(key).interval == FIRST_INTERVAL_S
     assert pacer.wait_turn(key) == FIRST_INTERVAL_S  # the next request waits its turn
+    pacer.on_throttled(key, sent_at=0.0)  # sent with the burst, answered late: counted already
+    assert pacer.lane(key).interval == FIRST_INTERVAL_S
     now[0] = 1.0
     pacer.on_throttled(key, sent_at=1.0)  # sent after the slow-down: slows again
     assert pacer.lane(key).interval == pytest.approx(FIRST_INTERVAL_S * 1.5)

@@ -66,18 +66,24 @@ class Pacer:
             return self._lanes.get(key)
 
     def wait_turn(self, key: Key) -> float:
-        """Sleep until the key's lane lets a request leave; returns the time it leaves."""
-        with self._lock:
-            now = self._clock()
-            lane = self._lanes.get(key)
-            if lane is None:
-                return now
-            leave = max(now, lane.next_at)
-            lane.next_at = leave + lane.interval
-        if leave > now:
+        """Sleep until the key's lane lets a request leave; returns the time it leaves.
+
+        No turn is booked ahead: a thread that wakes checks the lane again, so a slow-down
+        spaces every request still waiting, not only those that arrive after it (requests
+        booked at the old pace would all be refused, and each refusal would slow the lane
+        again, far below AWS's rate)."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                lane = self._lanes.get(key)
+                if lane is None:
+                    return now
+                if now >= lane.next_at:
+                    lane.next_at = now + lane.interval
+                    return now
+                wait = lane.next_at - now
             with _idle():
-                sleep(leave - now)
-        return leave
+                sleep(wait)
 
     def on_throttled(self, key: Key, sent_at: float) -> None:
         with self._lock:
