@@ -50,11 +50,12 @@ def throttle(accounts: int, regions: list[str], scale: int, rate: float, rounds:
                     print(f"round {n}: --aws-max-workers {workers}")
                 limiter.rate = None
                 limiter.take_counts()
-                free = measured_in_fresh_process(f"unthrottled-{n}", args, env, out)
+                label = f"{n}" + (f"-w{workers}" if workers else "")
+                free = measured_in_fresh_process(f"unthrottled-{label}", args, env, out)
                 sent, _ = limiter.take_counts()
                 (busiest_key, busiest), = sent.most_common(1)
                 limiter.rate = rate
-                ours = measured_in_fresh_process(f"throttled-{n}", args, env, out)
+                ours = measured_in_fresh_process(f"throttled-{label}", args, env, out)
                 _, refused = limiter.take_counts()
                 bound = free.wall + max(0.0, busiest - max(1.0, rate)) / rate
                 new_errors = errors(ours) - errors(free)
@@ -71,7 +72,7 @@ def throttle(accounts: int, regions: list[str], scale: int, rate: float, rounds:
                     print(f"  new ERROR: {unit}")
                 if reference:
                     theirs = measured_in_fresh_process(
-                        f"reference-{n}", args, {**env, "PYTHONPATH": os.pathsep.join([reference, env.get("PYTHONPATH", "")])}, out)
+                        f"reference-{label}", args, {**env, "PYTHONPATH": os.pathsep.join([reference, env.get("PYTHONPATH", "")])}, out)
                     _, refused = limiter.take_counts()
                     rows.append({**theirs.row(), "errors": len(errors(theirs)),
                                  "new_errors": len(errors(theirs) - errors(free)),
