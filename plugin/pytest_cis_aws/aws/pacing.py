@@ -5,10 +5,11 @@ botocore's adaptive retry mode keeps one rate for a whole client: one throttled 
 give up after ``max_attempts``. Here each (account, region, service, operation) is a
 :class:`Lane`. A lane AWS has never throttled sends freely. Once throttled it is *paced*:
 its requests leave at most one per ``interval``, and the interval follows AWS's limit --
-1.5 times longer after a throttling error (at most once per interval, so a burst of errors
-for requests already sent counts once), 5% shorter after each success. At that balance
-about one request in ten is refused, so the lane keeps AWS's bucket busy: it runs at AWS's
-limit, and other lanes, accounts and regions run beside it at theirs.
+1.5 times longer after a throttling error (once per slow-down: errors for requests sent
+before it count once), 5% shorter after each success. At that balance a small share of the
+lane's requests is refused (one in five to one in twelve of all requests in the bench), so the
+lane keeps AWS's bucket busy: it runs at AWS's limit, and other lanes, accounts and regions run
+beside it at theirs.
 
 Throttled requests are retried without a sleep of their own (the lane paces them) up to
 :data:`THROTTLE_ATTEMPTS`; every other error keeps botocore's standard retries and the
@@ -119,15 +120,15 @@ class Pacer:
             request.context[SENT_AT] = self.wait_turn((account, region, service, operation_name))
 
         def needs_retry(response, attempts, operation, request_dict, **kwargs):
-            lane = (account, region, service, operation.name)
+            key = (account, region, service, operation.name)
             code = response[1].get("Error", {}).get("Code") if response else None
             if code in THROTTLING_CODES:
-                self.on_throttled(lane, request_dict["context"].get(SENT_AT, 0.0))
+                self.on_throttled(key, request_dict["context"].get(SENT_AT, 0.0))
                 if attempts < THROTTLE_ATTEMPTS:
                     return 0  # retry at once: request-created waits for the lane's turn
                 return None
             if response is not None and response[0].status_code < 300:
-                self.on_success(lane)
+                self.on_success(key)
             return botocore_retry.needs_retry(
                 response=response, attempts=attempts, operation=operation, request_dict=request_dict, **kwargs)
 
