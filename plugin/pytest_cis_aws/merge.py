@@ -44,6 +44,8 @@ def finding_from_json(entry: dict) -> dict[str, str]:
     finding["label"] = unit.removeprefix(f"{entry['account']}-{entry['region']}-")
     if entry.get("evidence"):
         finding["evidence"] = json.dumps(entry["evidence"], sort_keys=True, default=str)
+    if entry.get("fix"):
+        finding["fix"] = json.dumps(entry["fix"], sort_keys=True)
     waiver = entry.get("waiver")
     if waiver:
         finding.update(waiver=waiver["id"], waiver_reason=waiver["reason"],

@@ -4,12 +4,15 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from .. import fixes
 from ..summary import Score, SummaryState
 from .findings_json import FINDING_FIELDS
 
 # A WAIVED finding also carries the waiver that accepted it (plugin/pytest_cis_aws/gating).
 WAIVER_FIELDS = ("waiver", "waiver_reason", "waiver_owner", "waiver_expires")
-COLUMNS = (*FINDING_FIELDS, "test_id", *WAIVER_FIELDS)
+# A failing unit's fix: the command (or "No command: why"), and the placeholders it still holds.
+FIX_FIELDS = ("fix", "fix_placeholders")
+COLUMNS = (*FINDING_FIELDS, "test_id", *WAIVER_FIELDS, *FIX_FIELDS)
 
 
 OWNER_COLUMNS = ("owner", "failed", "passed", "errors", "manual", "percent")
@@ -22,7 +25,16 @@ def columns(state: SummaryState) -> tuple[str, ...]:
 
 def rows(state: SummaryState) -> list[dict[str, str]]:
     names = columns(state)
-    return [{name: finding.get(name, "") for name in names} for finding in state.sorted_findings()]
+    return [{**{name: finding.get(name, "") for name in names}, **_fix_cells(finding)}
+            for finding in state.sorted_findings()]
+
+
+def _fix_cells(finding: dict) -> dict[str, str]:
+    fix = fixes.of(finding)
+    if fix is None:
+        return {"fix": "", "fix_placeholders": ""}
+    command = fix["command"] if fix.get("command") is not None else fixes.text(fix)
+    return {"fix": command, "fix_placeholders": " ".join(fix.get("placeholders") or [])}
 
 
 def owners_path(path: Path) -> Path:

@@ -5,6 +5,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from .. import fixes
 from ..custom.metadata import CustomControl
 from ..outcomes import evidence_of
 from ..summary import SummaryState
@@ -56,7 +57,9 @@ def document(state: SummaryState) -> dict:
         "findings": [
             {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
              **({"owner": f.get("owner", "")} if state.owners else {}),
-             "waiver": waiver_of(f), "evidence": evidence_of(f)}
+             "waiver": waiver_of(f), "evidence": evidence_of(f),
+             # FAIL, WAIVED and KNOWN: {"command": ..., "placeholders": [...]} or {"command": null, "why": ...}
+             **({"fix": fixes.of(f)} if f.get("fix") else {})}
             for f in state.sorted_findings()
         ],
     }

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from ..outcomes import FAIL
 from ..summary import SummaryState
+from .. import fixes
 from . import view
 
 TEMPLATE = "cis_report.html"
@@ -84,7 +85,7 @@ def units_json(state: SummaryState) -> Markup:
             index("controls", finding["control"]), index("accounts", finding["account"]),
             index("regions", finding["region"]), finding["resource"], index("statuses", finding["status"]),
             finding["message"], index("tests", test), case[:-1] if case.endswith("]") else case,
-            finding.get(view.FIX_FIELD, ""),
+            fixes.text(fixes.of(finding)),
             # The deciding fields, shown behind a disclosure per failing resource (none for the rest).
             [[item.source, item.fields] for item in view.evidence_items(finding)] if finding["status"] == FAIL else [],
             index("owners", finding.get("owner", "")),  # --cis-owner-tag; the finder filters by it

@@ -100,6 +100,8 @@ OUTPUTS: tuple[Output, ...] = (
            ".oscal:write_file"),
     Output("--cis-history", "append this run's scores to the history file PATH (JSON Lines) and draw the trend "
            "in the HTML report", ".history:write_file"),
+    Output("--cis-fixes", "also write every failing unit's fix as one shell script, grouped by account and region, "
+           "for a person to review and run, to PATH", "..fixes.script:write_file"),
 )
 
 

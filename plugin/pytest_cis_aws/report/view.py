@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from ..outcomes import ERROR, FAIL, MANUAL, NOT_APPLICABLE, evidence_of
 from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
+from .. import fixes
 from . import charts, history, terminal, trend
 
-# The finding property carrying a control's per-resource fix, filled in for the unit.
+# The finding property carrying a failing unit's fix (fixes.Fix as JSON).
 FIX_FIELD = "fix"
 
 
@@ -221,7 +222,7 @@ def build(state: SummaryState, command: str = "") -> View:
                     first_failing.setdefault((account, section_of[control]), unit_anchor)
             failing.setdefault(control, []).append(
                 FailingUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
-                            finding.get(FIX_FIELD, ""), unit_anchor, evidence_items(finding))
+                            fixes.text(fixes.of(finding)), unit_anchor, evidence_items(finding))
             )
         elif finding["status"] == NOT_APPLICABLE or (finding["status"] == MANUAL and evidence_of(finding)):
             noted.setdefault((finding["control"], finding["status"]), []).append(
