@@ -14,7 +14,7 @@ The suite never runs a fix: it only reads. ``script.py`` writes them for a perso
 from __future__ import annotations
 
 from . import iam, monitoring, network, procedures, resource_policies, s3, trails
-from .model import Fix, of, text
+from .model import PLACEHOLDER, Fix, of, text
 
 __all__ = ["Fix", "build", "of", "text"]
 
@@ -33,6 +33,7 @@ BUILDERS = {
     "5.4": network.default_group_closed,
     "cifs-port-restricted": network.cifs,
     "no-public-resource-policies": resource_policies.public_policy,
+    "access-logging": procedures.access_logging,
     **{f"4.{n}": monitoring.metric_alarm for n in range(1, 16)},
     **{check: procedures.null for check in procedures.WHY},
 }
@@ -42,13 +43,22 @@ def build(control, unit) -> Fix:
     """The fix for a failing unit of ``control``."""
     builder = BUILDERS.get(control.check)
     try:
-        if builder is not None:
-            return builder(control, unit)
+        built = builder(control, unit) if builder is not None else None
+        if built is not None:
+            return built
         from ..report.view import fill_fix  # the registry's templates
 
         command = fill_fix(control.fix, unit)
     except Exception as error:  # a report must not die on one odd configuration; say so instead
         return Fix.none(f"the suite could not build this fix ({type(error).__name__}: {error}): see the remediation")
     if command:
-        return Fix.run(command)
+        # The template's own <placeholders>, whatever its quoting; a value from AWS never is one.
+        return Fix(command, template_placeholders(control, unit))
     return Fix.none("no command fixes this control's units: follow its remediation")
+
+
+def template_placeholders(control, unit) -> tuple[str, ...]:
+    template = control.fix
+    if isinstance(template, tuple):
+        template = dict(template).get(str(getattr(unit, "label", "")).split("/", 1)[0], "")
+    return tuple(dict.fromkeys(PLACEHOLDER.findall(template or "")))

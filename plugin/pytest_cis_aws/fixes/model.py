@@ -49,17 +49,30 @@ class Fix:
 def placeholders_in(command: str) -> tuple[str, ...]:
     """The placeholders of a command, once each, in order. Text inside shell quotes is a value
     from AWS (a policy, a name), never a placeholder, so only unquoted words are looked at."""
-    found: list[str] = []
-    for word in _unquoted_words(command):
-        for name in PLACEHOLDER.findall(word):
-            if name not in found:
-                found.append(name)
-    return tuple(found)
+    # Single-quoted spans are AWS values quoted by shlex.quote: dropped before looking.
+    return tuple(dict.fromkeys(PLACEHOLDER.findall(re.sub(r"'[^']*'", "''", command))))
 
 
-def _unquoted_words(command: str) -> list[str]:
-    # Single-quoted spans are AWS values quoted by shlex.quote: drop them before looking.
-    return re.sub(r"'[^']*'", "''", command).split()
+def split_commands(command: str) -> list[str]:
+    """A fix's commands, split where the shell would run the next one: at "; " or " && "
+    outside quotes (a policy's text may hold either)."""
+    found, start, quote_char, i = [], 0, None, 0
+    while i < len(command):
+        char = command[i]
+        if quote_char:
+            quote_char = None if char == quote_char else quote_char
+        elif char in "'\"":
+            quote_char = char
+        else:
+            for separator in (SEPARATOR, " && "):
+                if command.startswith(separator, i):
+                    found.append(command[start:i])
+                    start = i + len(separator)
+                    i = start - 1
+                    break
+        i += 1
+    found.append(command[start:])
+    return [c.strip() for c in found if c.strip()]
 
 
 def of(finding: dict) -> dict | None:

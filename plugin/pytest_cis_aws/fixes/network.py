@@ -38,10 +38,10 @@ def revoke_openings(group, openings) -> Fix:
         if key not in seen:
             seen.add(key)
             direct.append(permission)
-    commands = []
-    if direct:
-        commands.append(f"aws ec2 revoke-security-group-ingress --region {quote(group.region)} --group-id {quote(group.id)} "
-                        f"--ip-permissions {quote_json(direct)}")
+    # One command per permission: 5.2, 5.3 and the CIFS check may name the same one, and the
+    # fix script writes a command another fix already wrote only once.
+    commands = [f"aws ec2 revoke-security-group-ingress --region {quote(group.region)} --group-id {quote(group.id)} "
+                f"--ip-permissions {quote_json([permission])}" for permission in direct]
     for prefix_list in sorted({o.prefix_list for o in listed}):
         # The list is shared: removing the internet range from it changes every group that
         # names it, and only its owner can say whether that is right.

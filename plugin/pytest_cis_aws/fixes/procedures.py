@@ -30,3 +30,15 @@ WHY = {
 
 def null(control, unit) -> Fix:
     return Fix.none(WHY[control.check])
+
+
+def access_logging(control, front) -> Fix | None:
+    """A CloudFront distribution: update-distribution takes the whole configuration with the
+    ETag of the moment it was read, so it is a read, an edit and a write, done by a person.
+    Other front ends: None, and their registry template applies."""
+    if str(front.label).split("/", 1)[0] != "distribution":
+        return None
+    return Fix.none("turn on standard logging in the distribution's settings (console), or read its configuration "
+                    "and ETag with get-distribution-config, set Logging.Enabled and Logging.Bucket, and write it "
+                    "back with update-distribution --if-match <ETag>: the write must carry the configuration and "
+                    "ETag of that moment")

@@ -124,6 +124,6 @@ def public_bucket_policy(control, holder) -> Fix:
     """v7.0.0's no-public-resource-policies, for a bucket: its policy without the public statements."""
     document = without_public_statements(holder.policy)
     partition = partition_of(holder)
-    if document["Statement"] and not s3_policy.denies_insecure_transport(document, holder.name, partition):
+    if not s3_policy.denies_insecure_transport(document, holder.name, partition):
         document["Statement"] += tls_denials(document, holder.name, partition, "C1" in control.changed)
     return Fix.run(_put_policy(holder, holder.name, document))

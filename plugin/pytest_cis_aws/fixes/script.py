@@ -33,15 +33,46 @@ def comment(text: str) -> str:
     return "# " + _LINE_BREAKS.sub(" ", str(text)).strip()
 
 
-def _superseded(findings: list[dict]) -> dict[tuple[str, str], str]:
-    """Security groups whose every rule a 5.4 fix revokes: (account, resource) -> its control.
-    Revoking one of their rules beforehand would make that fix fail on a rule already gone."""
+# Fixes that rewrite a whole configuration another fix of the same resource also rewrites:
+# (the check whose fix gives way, how its command starts) -> the checks whose fix includes it.
+# A default group's 5.4 fix revokes every rule, 5.2's and the CIFS check's too (revoking one
+# first would make it fail on a rule gone); a public bucket policy's fix (3.3, v7.0.0's
+# resource policies) writes the policy with 2.1.1's Deny in it (2.1.1's, run after it, would
+# put the public statements back).
+SUPERSEDED_BY = {
+    "5.2": ("aws ec2 revoke-security-group-", ("5.4",)),
+    "5.3": ("aws ec2 revoke-security-group-", ("5.4",)),
+    "cifs-port-restricted": ("aws ec2 revoke-security-group-", ("5.4",)),
+    "2.1.1": ("aws s3api put-bucket-policy", ("3.3", "no-public-resource-policies")),
+}
+
+
+def check_of(finding: dict) -> str:
+    return finding.get("check", "").split("+")[0]
+
+
+def _superseding(findings: list[dict]) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(account, resource, check) -> (control, command) of a fix that runs as shown, for each
+    check another fix may give way to."""
+    wanted = {check for _, checks in SUPERSEDED_BY.values() for check in checks}
     found = {}
     for finding in findings:
         fix = model.of(finding) or {}
-        if finding.get("check", "").split("+")[0] == "5.4" and fix.get("command") and not fix.get("placeholders"):
-            found[(finding["account"], finding["resource"])] = finding["control"]
+        if check_of(finding) in wanted and fix.get("command") and not fix.get("placeholders"):
+            found[(finding["account"], finding["resource"], check_of(finding))] = (finding["control"], fix["command"])
     return found
+
+
+def _superseded(finding: dict, command: str, superseding: dict) -> str | None:
+    """The control whose fix includes this one, if any."""
+    starts, checks = SUPERSEDED_BY.get(check_of(finding), ("", ()))
+    if not command.startswith(starts or "\0"):
+        return None
+    for check in checks:
+        control, other = superseding.get((finding["account"], finding["resource"], check), (None, ""))
+        if control and starts in other:  # the other fix rewrites the same configuration
+            return control
+    return None
 
 
 def lines(findings: list[dict], benchmark: str) -> list[str]:
@@ -51,7 +82,8 @@ def lines(findings: list[dict], benchmark: str) -> list[str]:
     for account in accounts:
         variable = profile_variable(account)
         out.append(f'{variable}="${{{variable}:-default}}"  ' + comment(f"account {account}"))
-    superseded = _superseded(failing)
+    superseding = _superseding(failing)
+    written: dict[str, dict[str, str]] = {}  # account -> command -> the control whose fix wrote it
     groups: dict[tuple[str, str], list[dict]] = {}
     for finding in failing:
         groups.setdefault((finding["account"], finding["region"]), []).append(finding)
@@ -63,17 +95,30 @@ def lines(findings: list[dict], benchmark: str) -> list[str]:
                     comment(finding["message"])]
             fix = model.of(finding)
             command = fix.get("command")
-            by = superseded.get((account, finding["resource"]))
             if command is None:
                 out.append(comment("no command: " + fix.get("why", "")))
             elif fix.get("placeholders"):
                 out.append(comment("replace " + ", ".join(fix["placeholders"]) + " first, then run:"))
                 out.append(comment(command))
-            elif by and by != finding["control"] and command.startswith("aws ec2 revoke-security-group-"):
-                out.append(comment(f"the fix of {by} below revokes every rule of this default group, this one too:"))
+            elif by := _superseded(finding, command, superseding):
+                out.append(comment(f"the fix of {by} for the same resource does this too, and more: not run here"))
                 out.append(comment(command))
             else:
-                out.append(command)
+                out += _once(command, finding["control"], written.setdefault(account, {}))
+    return out
+
+
+def _once(command: str, control: str, written: dict[str, str]) -> list[str]:
+    """The fix's commands that no fix above already wrote for the account. Fixes of one
+    configuration repeat each other (1.8 and 1.9 raise the same password policy; 5.2 and
+    the CIFS check revoke the same permission): run twice, a revoke fails on a rule gone."""
+    commands = model.split_commands(command)
+    fresh = [c for c in commands if c not in written]
+    out = [comment(f"already written above, by the fix of {written[c]}: {c}") for c in commands if c in written]
+    for c in fresh:
+        written[c] = control
+    if fresh:
+        out.append(model.SEPARATOR.join(fresh))
     return out
 
 
