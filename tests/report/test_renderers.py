@@ -184,10 +184,10 @@ def test_csv_has_one_row_per_finding_and_defuses_formulas(tmp_path):
     csv_out.write(state, path)
     lines = path.read_text().splitlines()
     assert lines[0] == ("control,title,level,check,assessment,account,region,resource,status,message,test_id,"
-                        "waiver,waiver_reason,waiver_owner,waiver_expires")
+                        "waiver,waiver_reason,waiver_owner,waiver_expires,fix,fix_placeholders")
     assert len(lines) == 1 + len(state.findings)
     assert lines[3] == (f"1.4,Ensure no 'root' user account access key exists,1,1.4,Automated,{C},us-east-1,{C},FAIL,"
-                        f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}],,,,")
+                        f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}],,,,,,")
 
 
 def test_fix_template_takes_the_unit_fields():
