@@ -13,11 +13,13 @@ test checks that exactly those fail.
 """
 from __future__ import annotations
 
+import csv
 import json
 import urllib.request
 
 import pytest
 
+from pytest_cis_aws import fixes, merge
 from pytest_cis_aws.demo import gaps
 from pytest_cis_aws.demo.clients import SEED_ROLE, EstateClients
 from pytest_cis_aws.demo.run import DEMO_REGIONS, seed_demo
@@ -29,6 +31,8 @@ from tests.fixes import estate_config
 from tests.harness import CHECKS_DIR, assert_one_finding_per_resource
 
 FAILING = ("FAIL", "WAIVED", "KNOWN")
+# A control waived in the first audit, per version: 2.1.4 (Block Public Access), whose fix runs as shown.
+WAIVED_CONTROL = {"2.0.0": "2.1.4", "7.0.0": "3.1.4"}
 
 # check -> why moto cannot carry its fix out: its commands fail, or the unit stays failing.
 MOTO_CANNOT: dict[str, str] = {
@@ -59,7 +63,7 @@ def demo_server(aws_env):
     server.stop()
 
 
-def audit(pytester, endpoint: str, accounts, benchmark: str, name: str, monkeypatch) -> tuple[dict, str]:
+def audit(pytester, endpoint: str, accounts, benchmark: str, name: str, monkeypatch, *args: str) -> tuple[dict, str]:
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -69,7 +73,7 @@ def audit(pytester, endpoint: str, accounts, benchmark: str, name: str, monkeypa
     pytester.runpytest_inprocess(
         str(CHECKS_DIR), "-p", "pytest_cis_aws.entry", "-p", "no:cacheprovider", "--cis-benchmark", benchmark,
         "--aws-accounts", ",".join(accounts), "--aws-regions", ",".join(DEMO_REGIONS), "--aws-role-name", SEED_ROLE,
-        "--cis-json", str(findings), "--cis-fixes", str(script),
+        "--cis-json", str(findings), "--cis-fixes", str(script), *args,
     )
     document = json.loads(findings.read_text())
     assert_one_finding_per_resource(document["findings"])
@@ -82,8 +86,21 @@ def key(finding: dict) -> tuple:
 
 def prove(pytester, monkeypatch, server, benchmark: str) -> tuple[dict, dict]:
     accounts = seed_demo(EstateClients(server.url), None, DEMO_REGIONS, benchmark)
-    before_doc, script = audit(pytester, server.url, accounts, benchmark, "before", monkeypatch)
+    # One failing unit waived: an accepted failure still carries its fix, and the script runs it.
+    waivers = pytester.path / "waivers.yaml"
+    waivers.write_text(f"waivers:\n  - control: '{WAIVED_CONTROL[benchmark]}'\n    account: '{accounts[0]}'\n"
+                       "    reason: accepted for the test\n    owner: tests\n    expires: 2099-12-31\n")
+    out = pytester.path
+    before_doc, script = audit(pytester, server.url, accounts, benchmark, "before", monkeypatch,
+                               "--cis-waivers", str(waivers), "--cis-csv", str(out / "before.csv"),
+                               "--cis-ocsf", str(out / "before.ocsf"), "--cis-asff", str(out / "before.asff"))
     before = {key(f): f for f in before_doc["findings"]}
+    assert any(f["status"] == "WAIVED" for f in before.values())
+    assert_every_output_carries_the_fixes(before_doc, out)
+    # cis-merge writes the same script from the findings file alone.
+    assert merge.main([str(out / "before.json"), "--cis-json", str(out / "merged.json"),
+                       "--cis-fixes", str(out / "merged.sh")]) == 1
+    assert (out / "merged.sh").read_text() == script
     config_before = estate_config.read(server.url, accounts, DEMO_REGIONS)
 
     # Every failing unit carries a fix, or an honest null.
@@ -118,6 +135,23 @@ def prove(pytester, monkeypatch, server, benchmark: str) -> tuple[dict, dict]:
     assert not regressed, f"units that passed before and do not now: {regressed}"
     assert_nothing_else_changed(config_before, config_after, ran)
     return before, after
+
+
+def assert_every_output_carries_the_fixes(document: dict, out) -> None:
+    failing = [f for f in document["findings"] if f["status"] in FAILING]
+    rows = {r["test_id"]: r for r in csv.DictReader((out / "before.csv").open(encoding="utf-8"))}
+    ocsf = [json.loads(line).get("remediation", {}).get("desc", "") for line in (out / "before.ocsf").open()]
+    asff = [a.get("Remediation", {}).get("Recommendation", {}).get("Text", "")
+            for a in json.loads((out / "before.asff").read_text())]
+    for finding in failing:
+        fix = finding["fix"]
+        row = rows[finding["test_id"]]
+        if fix["command"] is None:
+            assert row["fix"] == "No command: " + fix["why"] and row["fix_placeholders"] == ""
+        else:
+            assert row["fix"].lstrip("'") == fix["command"] and row["fix_placeholders"].split() == fix["placeholders"]
+    shown = fixes.text(failing[0]["fix"])
+    assert any(shown[:200] in text for text in ocsf) and any(shown[:200] in text for text in asff)
 
 
 def _fixed(ran, check: str) -> set[tuple]:
