@@ -2,6 +2,9 @@
 2.21 resources open to everyone, 4.10 access logging, 6.8 VPC endpoints."""
 from __future__ import annotations
 
+import json
+import shlex
+
 from pytest_cis_aws.demo.seed.later_versions import (
     cloudwatch_delivery, distribution, front_ends, internet_vpc, public_and_limited_resources, routed, vpc_with_subnets,
 )
@@ -190,16 +193,26 @@ def test_each_kind_of_resource_gets_its_own_fix():
     from pytest_cis_aws.evidence.resource_policies import PolicyHolder
     from pytest_cis_aws.report.view import fill_fix
 
-    policies, logging = registry.by_id("7.0.0")["2.21"].fix, registry.by_id("7.0.0")["4.10"].fix
+    # A public policy's fix is built from the policy itself (plugin/pytest_cis_aws/fixes/resource_policies.py).
+    from pytest_cis_aws import fixes
+
+    public = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"},
+        {"Sid": "Mine", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:root"}, "Action": "sqs:*",
+         "Resource": "*"}]})
+    control, logging = registry.by_id("7.0.0")["2.21"], registry.by_id("7.0.0")["4.10"].fix
     queue = PolicyHolder(account=A, region="eu-west-1", resource=f"arn:aws:sqs:eu-west-1:{A}:orders", label="queue/orders",
-                         kind="SQS queue", name="orders", policy=None, source="sqs:GetQueueAttributes")
-    assert fill_fix(policies, queue).startswith(
-        f"aws sqs get-queue-attributes --region eu-west-1 --queue-url https://sqs.eu-west-1.amazonaws.com/{A}/orders "
-        "--attribute-names Policy  # limit or remove the statement the finding names")
+                         kind="SQS queue", name="orders", policy=public, source="sqs:GetQueueAttributes")
+    fix = fixes.build(control, queue)
+    assert fix.runs_as_shown and fix.command.startswith(
+        f"aws sqs set-queue-attributes --region eu-west-1 --queue-url https://sqs.eu-west-1.amazonaws.com/{A}/orders "
+        "--attributes ")
+    kept = json.loads(json.loads(shlex.split(fix.command)[-1])["Policy"])
+    assert [s["Sid"] for s in kept["Statement"]] == ["Mine"]
     function = PolicyHolder(account=A, region=REGION, resource="arn", label="function/hook", kind="Lambda function",
-                            name="hook", policy=None, source="lambda:GetPolicy")
-    assert fill_fix(policies, function) == (
-        f"aws lambda remove-permission --region {REGION} --function-name hook --statement-id <the statement the finding names>")
+                            name="hook", policy=public, source="lambda:GetPolicy")
+    assert fixes.build(control, function).command == (
+        f"aws lambda remove-permission --region {REGION} --function-name hook --statement-id Open")
     stage = FrontEnd(account=A, region=REGION, resource="arn", label="http-api-stage/a1/$default", kind="HTTP API",
                      name="$default", destinations=(), source="apigateway:GET", id="a1", stage="$default")
     assert fill_fix(logging, stage).startswith(  # a stage named by AWS's $default is quoted for the shell
