@@ -32,6 +32,7 @@ BUILDERS = {
     "5.3": network.admin_ports_ipv6,
     "5.4": network.default_group_closed,
     "cifs-port-restricted": network.cifs,
+    "vpc-endpoints": network.s3_gateway_endpoint,
     "no-public-resource-policies": resource_policies.public_policy,
     "access-logging": procedures.access_logging,
     **{f"4.{n}": monitoring.metric_alarm for n in range(1, 16)},

@@ -112,3 +112,27 @@ def acl_denies(control, acl) -> Fix:
                 f"--rule-number {number} --protocol {_PROTOCOL_NUMBER[protocol]} "
                 f"--port-range From={opening.port},To={opening.port} {cidr} {opening.source} --rule-action deny")
     return Fix.run(*commands)
+
+
+def s3_gateway_endpoint(control, vpc) -> Fix:
+    """v7.0.0's VPC endpoints: the route tables of the internet-routed subnets that lack one get
+    the S3 gateway endpoint: added to the VPC's existing endpoint, or a new one with just them."""
+    from ..rules import vpc_endpoints as endpoint_rules
+
+    found = endpoint_rules.endpoints_of(vpc.endpoints)
+    internet = endpoint_rules.internet_subnets(vpc.id, vpc.subnets, list(vpc.route_tables))
+    tables = sorted({s.route_table for s in endpoint_rules.without_gateway_endpoint(internet, found)})
+    if not tables:
+        return Fix.none("the finding names no route table to give an S3 gateway endpoint: see its message")
+    ids = " ".join(quote(t) for t in tables)
+    existing = sorted(e.id for e in found if e.service == endpoint_rules.JUDGED and e.kind == "Gateway")
+    if existing:
+        return Fix.run(f"aws ec2 modify-vpc-endpoint --region {quote(vpc.region)} --vpc-endpoint-id {quote(existing[0])} "
+                       f"--add-route-table-ids {ids}")
+    return Fix.run(f"aws ec2 create-vpc-endpoint --region {quote(vpc.region)} --vpc-id {quote(vpc.id)} "
+                   f"--vpc-endpoint-type Gateway --service-name {quote(_s3_service(vpc))} --route-table-ids {ids}")
+
+
+def _s3_service(vpc) -> str:
+    # The name AWS gives S3's endpoint service in a region.
+    return f"com.amazonaws.{vpc.region}.s3"
