@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 from dataclasses import dataclass
 
+from pytest_cis_aws import fixes
 from pytest_cis_aws.evidence.base import Unit
 from pytest_cis_aws.evidence.estate import AccountInfo, Estate
 from pytest_cis_aws.registry import Control
@@ -232,7 +234,8 @@ def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
     state = sample_state()
     waived = finding(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", f"bucket legacy {MARKUP} allows public access")
     waived.update(waiver="w1", waiver_reason=f"vendor drop box {MARKUP}", waiver_owner="data-team",
-                  waiver_expires="2027-01-31")
+                  waiver_expires="2027-01-31",
+                  fix=fixes.Fix.run(f"aws s3api put-public-access-block --bucket {shlex.quote(MARKUP)}").to_json())
     state.add(waived)
     path = tmp_path / "findings.csv"
     csv_out.write(state, path)
@@ -246,3 +249,6 @@ def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
     assert "<h4>Waived resources</h4>" in page
     assert "vendor drop box &lt;img src=x onerror=alert(1)&gt;" in page
     assert MARKUP not in page
+    # Accepted is not fixed: the fix is beside the waiver, escaped, and in the CSV.
+    assert "put-public-access-block --bucket &#39;&lt;img src=x onerror=alert(1)&gt;&#39;" in page
+    assert row["fix"] == f"aws s3api put-public-access-block --bucket {shlex.quote(MARKUP)}" and row["fix_placeholders"] == ""

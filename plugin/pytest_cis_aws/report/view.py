@@ -110,6 +110,7 @@ class WaivedUnit:
     owner: str
     expires: str
     evidence: list[EvidenceItem] = field(default_factory=list)
+    fix: str = ""  # accepted is not fixed: the fix is shown beside the waiver
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ def build(state: SummaryState, command: str = "") -> View:
             waived.setdefault(finding["control"], []).append(
                 WaivedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
                            finding.get("waiver_reason", ""), finding.get("waiver_owner", ""),
-                           finding.get("waiver_expires", ""), evidence_items(finding))
+                           finding.get("waiver_expires", ""), evidence_items(finding), fixes.text(fixes.of(finding)))
             )
     details = [
         Detail(row, failing.get(row.control.id, []), waived.get(row.control.id, []),
