@@ -3,7 +3,9 @@
     python -m bench live   --accounts 3 --regions us-east-1,eu-west-1 --scale 1
     python -m bench replay --accounts 19 --scale 19
     python -m bench compare --latency-ms 50   (ours and Prowler, 1 account x 3 regions)
+    python -m bench throttle --accounts 3 --rate 1   (throttled per account, region and API: bench/throttle_bench.py)
     python -m bench all    (live and replay, with the defaults above)
+    python -m bench load --rounds 20   (what the plugin costs a pytest run that audits nothing)
     python -m bench org --accounts 1000 --shards 10   (cis-merge of a CI matrix's shards, bench/org.py)
 
 ``live`` seeds a moto server on 127.0.0.1 with a scalable estate (bench/seed.py) and
@@ -26,12 +28,14 @@ from pytest_cis_aws.demo.clients import EstateClients
 from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 
 from .floor import floor_in_fresh_process, write_floor
+from .plugin_load import plugin_load
 from .latency import DelayingProxy
 from .measure import ROLE, Measured, MotoServer, cli_env, measured_in_fresh_process
 from .org import org
 from .prowler import prowler_in_fresh_process
 from .scale import clone_accounts
 from .seed import Counts, account_ids, seed_estate
+from .throttle_bench import throttle
 
 TARGET_WALL_S = 30.0
 TARGET_FLOOR_RATIO = 0.8
@@ -167,7 +171,7 @@ def show(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("live", "replay", "compare", "all", "org"))
+    parser.add_argument("what", choices=("live", "replay", "compare", "throttle", "all", "load", "org"))
     parser.add_argument("--accounts", type=int, default=None, help="accounts (live: 3, replay: 19, org: 1000)")
     parser.add_argument("--shards", type=int, default=10, help="org: shards of the CI matrix (default: 10)")
     parser.add_argument("--source", default=None,
@@ -178,8 +182,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="answer every AWS request this many ms late (a delaying proxy; compare: 50, live: 0)")
     parser.add_argument("--no-html", action="store_true", help="replay without the HTML report")
     parser.add_argument("--rounds", type=int, default=None,
-                        help="replay rounds, each followed by the floor (default: 2); org: merge rounds (default: 1)")
+                        help="replay rounds, each followed by the floor (default: 2); load: runs of each kind (default: 20); "
+                             "org: merge rounds (default: 1)")
     parser.add_argument("--variants", default="", help=f"extra replays after the rounds, comma-separated: {', '.join(VARIANTS)}")
+    parser.add_argument("--rate", type=float, default=1.0,
+                        help="throttle: requests per second per (account, region, operation), after a burst as large")
+    parser.add_argument("--max-workers", default="", help="throttle: the audit's --aws-max-workers, comma-separated values each timed")
+    parser.add_argument("--reference", default=None,
+                        help="throttle: another checkout's plugin folder, timed after ours in each round")
     parser.add_argument("--out", default=None, help="where logs, findings and snapshots go (default: a temp dir)")
     opts = parser.parse_args(argv)
     out = Path(opts.out or tempfile.mkdtemp(prefix="cis-bench-"))
@@ -199,6 +209,11 @@ def main(argv: list[str] | None = None) -> None:
         compare_regions = regions if opts.regions != DEFAULT_REGIONS else COMPARE_REGIONS
         rows += compare(compare_regions, opts.scale or 1, 50.0 if opts.latency_ms is None else opts.latency_ms,
                         max(1, opts.rounds or 2), out)
+    if opts.what == "load":
+        rows += plugin_load(max(1, opts.rounds or 20), out)
+    if opts.what == "throttle":
+        rows += throttle(opts.accounts or 3, regions, opts.scale or 1, opts.rate, max(1, opts.rounds or 1), out, audit_args,
+                         [int(w) for w in opts.max_workers.split(",") if w], opts.latency_ms or 0.0, opts.reference)
     if opts.what == "org":
         source = Path(opts.source) if opts.source else None
         if source is None:

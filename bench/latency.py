@@ -4,6 +4,9 @@ A local moto server answers in a millisecond or two; AWS answers in tens of mill
 Behind this proxy a live run pays a realistic round trip per request, so what is measured is
 how many requests a tool makes and how well it overlaps them, not moto's speed. It counts
 the requests it forwards, which gives the same count for any tool pointed at it.
+
+With a :class:`~bench.throttling.Throttle` it also limits the request rate per (account,
+region, operation) as AWS does, answering the service's own throttling error itself.
 """
 from __future__ import annotations
 
@@ -13,16 +16,19 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from .throttling import Throttle, identify, throttling_answer
+
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection"}
 
 
 class DelayingProxy:
-    def __init__(self, target: str, latency_ms: float):
+    def __init__(self, target: str, latency_ms: float, throttle: Throttle | None = None):
         self.target = urlsplit(target)
         if self.target.hostname != "127.0.0.1":
             raise ValueError("the proxy only forwards to a local server on 127.0.0.1")
         self.latency = latency_ms / 1000.0
         self.requests = 0
+        self.throttle = throttle
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -61,6 +67,12 @@ class DelayingProxy:
                 with proxy._lock:
                     proxy.requests += 1
                 time.sleep(proxy.latency)
+                throttle = proxy.throttle
+                request = throttle and identify(self.command, self.path, self.headers, body,
+                                                throttle.accounts, throttle.caller)
+                if request and not throttle.admit(request):
+                    self._answer(*throttling_answer(request))
+                    return
                 upstream = getattr(self, "_upstream", None)
                 if upstream is None:  # one upstream connection per client connection
                     upstream = self._upstream = http.client.HTTPConnection(
@@ -74,10 +86,15 @@ class DelayingProxy:
                     upstream.close()
                     self._upstream = None
                     raise
-                self.send_response(answer.status, answer.reason)
-                for name, value in answer.getheaders():
-                    if name.lower() not in HOP_BY_HOP:
-                        self.send_header(name, value)
+                if request and request.operation == "AssumeRole":
+                    throttle.learn(body, data)
+                headers = [(n, v) for n, v in answer.getheaders() if n.lower() not in HOP_BY_HOP]
+                self._answer(answer.status, headers, data, answer.reason)
+
+            def _answer(self, status, headers, data: bytes, reason=None):
+                self.send_response(status, reason)
+                for name, value in (headers.items() if isinstance(headers, dict) else headers):
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 if self.command != "HEAD":

@@ -137,7 +137,11 @@ class MotoServer:
     def __exit__(self, *_exc) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=20)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a server holding a large estate, on a loaded machine
+                self.process.kill()
+                self.process.wait(timeout=20)
             self.process = None
 
 

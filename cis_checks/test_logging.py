@@ -50,17 +50,20 @@ def test_3_3_trail_bucket_not_public(log_bucket):
     )
 
 
-@control("3.4", units=cloudtrail.all_trails, reads=("status",))
+@control("3.4", units=cloudtrail.cloudwatch_trails, reads=("status",))
 def test_3_4_trail_sends_to_cloudwatch_logs(trail):
+    # A member covered by an organization trail has a unit for it, judged on what the member reads.
     evidence("cloudtrail:DescribeTrails", TrailName=trail.name, LogGroupArn=trail.cloudwatch_log_group_arn)
     evidence("cloudtrail:GetTrailStatus", LatestCloudWatchLogsDeliveryTime=trail.latest_cloudwatch_delivery)
-    assert trail.cloudwatch_log_group_arn, f"CloudTrail trail {trail.name} does not deliver to CloudWatch Logs"
+    assert trail.cloudwatch_log_group_arn, f"CloudTrail {trail.named} does not deliver to CloudWatch Logs"
     delivered = trail.latest_cloudwatch_delivery
-    assert delivered is not None, f"CloudTrail trail {trail.name} has never delivered to CloudWatch Logs"
+    assert delivered is not None, f"CloudTrail {trail.named} has never delivered to CloudWatch Logs"
     assert trail.observed_at - delivered <= CLOUDWATCH_DELIVERY_MAX_AGE, (
-        f"CloudTrail trail {trail.name} last delivered to CloudWatch Logs at {delivered.isoformat()}, "
+        f"CloudTrail {trail.named} last delivered to CloudWatch Logs at {delivered.isoformat()}, "
         "more than a day before the audit"
     )
+    if trail.covers_from_organization:
+        passed_because(f"{trail.named} covers this account and delivers to log group {trail.cloudwatch_log_group_arn}")
 
 
 @control("3.5", units=awsconfig.regions, reads=("recorders", "statuses"))

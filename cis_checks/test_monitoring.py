@@ -7,11 +7,13 @@ CloudWatch Logs, a metric
 filter there catching every event of the benchmark's pattern (the registry's
 ``filter_patterns``), an alarm on its metric, and an SNS topic with a confirmed
 subscription. The failure names the first link that broke; a pass names the chain.
+An organization trail's chain is judged in the account holding its log group; when that
+account is not part of the run, the unit is MANUAL and names the account to add.
 
 PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's assertion
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
-from pytest_cis_aws.controls import control, evidence, passed_because, running
+from pytest_cis_aws.controls import control, evidence, manual, passed_because, running
 from pytest_cis_aws.evidence import monitoring, securityhub
 
 
@@ -21,6 +23,8 @@ def assert_monitored(account):
     verdict = account.chain(control.id, control.extra["filter_patterns"])
     for source, fields in verdict.links:  # the trail, filter, alarm and topic of the chain (or how far it got)
         evidence(source, **fields)
+    if verdict.unjudged:  # the organization's chain is in an account this run cannot read
+        manual(verdict.unjudged)
     assert verdict.holds, verdict.sentence
     passed_because(verdict.sentence)
 

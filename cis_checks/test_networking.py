@@ -89,13 +89,17 @@ def test_vpc_endpoints(vpc):
     # Only S3 decides (plugin/pytest_cis_aws/rules/vpc_endpoints.py says why); DynamoDB and interface endpoints are named.
     found = endpoint_rules.endpoints_of(vpc.endpoints)
     internet = endpoint_rules.internet_subnets(vpc.id, vpc.subnets, list(vpc.route_tables))
-    missing = endpoint_rules.without_gateway_endpoint(internet, found)
+    missing = endpoint_rules.without_endpoint(internet, found)
     evidence("ec2:DescribeRouteTables", internet_routed_subnets=[s.describe() for s in internet])
     evidence("ec2:DescribeVpcEndpoints", endpoints=[e.describe() for e in found])
     assert not missing, (
-        f"{vpc.display} reaches S3 over the internet, with no S3 gateway endpoint routed from "
-        + ", ".join(s.describe() for s in missing)
+        f"{vpc.display} reaches S3 over the internet, with no S3 gateway endpoint routed from, and no S3 interface "
+        "endpoint in, " + ", ".join(s.describe() for s in missing)
     )
-    routed = "every subnet that routes to the internet has an S3 gateway endpoint route" if internet else \
-        "no subnet routes to the internet"
+    if not internet:
+        routed = "no subnet routes to the internet"
+    elif not endpoint_rules.without_gateway_endpoint(internet, found):
+        routed = "every subnet that routes to the internet has an S3 gateway endpoint route"
+    else:  # some reach S3 through an interface endpoint in them
+        routed = "every subnet that routes to the internet has an S3 gateway endpoint route or an S3 interface endpoint in it"
     passed_because(f"{vpc.display}: {routed}; endpoints: {', '.join(e.describe() for e in found) or 'none'}")

@@ -7,10 +7,22 @@ import importlib
 import pytest
 from moto import mock_aws
 
-import pytest_cis_aws.entry  # noqa: F401  (imported once here, not per in-process run)
+# The plugin and what it imports only when auditing (entry.py keeps a plain run light):
+# imported once here, not per in-process run. pytester drops modules first imported during a
+# run, and a module imported again would hold classes of its own (a ControlSpec that isn't).
+import pytest_cis_aws.entry  # noqa: F401
+import pytest_cis_aws.audit  # noqa: F401
+import pytest_cis_aws.custom.plugin  # noqa: F401
+import pytest_cis_aws.gating.plugin  # noqa: F401
+import pytest_cis_aws.report.console  # noqa: F401
+import pytest_cis_aws.report.plugin  # noqa: F401
+import pytest_cis_aws.runner  # noqa: F401
 from pytest_cis_aws.demo import gaps
 from pytest_cis_aws.demo.clients import EstateClients
 from tests.harness import run_audit
+
+# Our tests drive the audit in-process with pytester.
+pytest_plugins = ["pytester"]
 
 
 # pytester drops modules first imported during a test; importing moto's backends and
@@ -40,6 +52,7 @@ def moto(aws_env):
     """An in-process moto estate; ``moto.client(service, account, region)`` seeds it."""
     from moto.organizations.models import organizations_backends
 
+    organizations_backends.master_accounts.clear()  # a demo run in this process (--aws-demo) may have left some
     with mock_aws():
         gaps.reset()
         gaps.install_in_process()  # moto's gaps (Access Analyzer...) answered here too; nothing leaves

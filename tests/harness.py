@@ -35,7 +35,8 @@ class Finding:
     assessment: str = ""  # the benchmark's Automated/Manual label
     waiver: dict | None = None  # the waiver of a WAIVED finding (id, reason, owner, expires)
     evidence: list = None  # [{"source": "iam:...", "fields": {...}}, ...]
-    fix: str = ""  # this resource's fix command, when its control has one (absent from the file otherwise)
+    owner: str | None = None  # with --cis-owner-tag only
+    fix: dict | None = None  # a failing unit's fix: {"command": ..., "placeholders": [...]} or {"command": None, "why": ...}
 
 
 class AuditRun:
@@ -68,7 +69,7 @@ class AuditRun:
         for report in self.result.reprec.getreports("pytest_runtest_logreport"):
             props = dict(report.user_properties)
             if props.get("cis_control") == control and "cis_fix" in props:
-                found[report.nodeid.split("[", 1)[1].rstrip("]")] = props["cis_fix"]
+                found[report.nodeid.split("[", 1)[1].rstrip("]")] = json.loads(props["cis_fix"])["command"]
         return found
 
     def statuses(self, control: str) -> dict[str, str]:

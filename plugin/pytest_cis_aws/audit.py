@@ -28,6 +28,7 @@ from .evidence.estate import Estate, discover_estate
 from .evidence.inventory import Inventory
 from .gating import organizations, selection
 from .gating.gate import Gate, run_date
+from .evidence import denied_regions
 from .options import AuditOptions
 from .progress import GatherProgress
 from .registry import Control, controls
@@ -93,6 +94,7 @@ class CisAudit:
             self._gather()
         if is_controller(self.config):
             self._gather_units(control_specs(self.config))
+            self._skip_denied_regions(control_specs(self.config))
         self.state.estate = self.inventory.estate
         self.state.aws_calls = self.reader.call_stats()
         if self._worker_snapshot:
@@ -156,7 +158,8 @@ class CisAudit:
             raise pytest.UsageError(f"the AWS config file cannot be read: {exc}") from None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             raise pytest.UsageError(f"the AWS credentials could not be used (sts:GetCallerIdentity): {exc}") from None
-        estate = discover_estate(accounts, list(opts.regions) if opts.regions else None, sessions, self.reader, opts.max_workers)
+        estate = discover_estate(accounts, list(opts.regions) if opts.regions else None, sessions, self.reader, opts.max_workers,
+                                 run_accounts=self.gate.run_accounts or accounts)
         self.inventory = Inventory(estate, self.reader, opts.max_workers)
 
     def _gather_units(self, specs) -> None:
@@ -186,6 +189,18 @@ class CisAudit:
                     progress.tick()
         if progress:
             progress.finish()
+
+    def _skip_denied_regions(self, specs) -> None:
+        """Regions where an SCP refused every call become skipped regions of their accounts
+        (evidence/denied_regions.py); checks whose units carried those refusals are built
+        again over the regions left, from the reads already made."""
+        denied = denied_regions.denied_regions(self.reader.entries, self.inventory.estate)
+        if not denied:
+            return
+        denied_regions.skip(self.inventory.estate, denied)
+        again = [check for check, units in self.units.items()
+                 if isinstance(units, list) and denied_regions.touches(units, denied)]
+        self._gather_units({check: specs[check] for check in again})
 
     def _progress(self, checks: int) -> GatherProgress | None:
         """What the user sees while evidence is gathered; None under -q -q or without a terminal."""
@@ -298,11 +313,22 @@ class CisAudit:
         self.state.add(finding)
 
     # -- reports ------------------------------------------------------------
+    def read_owners(self) -> None:
+        """--cis-owner-tag: each finding's owner, from tags read once, at the end of the run on the
+        controller. Every writer asks first (cis-report writes before this plugin's sessionfinish)."""
+        owner_tag = self.config.getoption("cis_owner_tag", None)
+        if not owner_tag or self.state.owners is not None or not is_controller(self.config) or self.inventory is None:
+            return
+        from . import owners  # tags are read only when asked
+
+        owners.assign(self.state, self.inventory, owner_tag)
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
         if self._worker_snapshot:  # the controller's hand-over to xdist workers, gathered or not
             shutil.rmtree(self._worker_snapshot.parent, ignore_errors=True)
         if not is_controller(self.config) or self.inventory is None:
             return
+        self.read_owners()  # before the calls are counted and the snapshot written
         self.state.aws_calls = self.reader.call_stats()  # calls made while the controls ran count too
         self.gate.conclude(self.state, run_date(self.inventory.estate.started))
         findings_json.write(self.state, self.options.json_path)

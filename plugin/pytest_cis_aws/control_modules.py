@@ -4,8 +4,10 @@ Evidence is gathered once, on the controller, before collection: the xdist contr
 never collects at all (its workers do, from its snapshot), and a plain run reads AWS
 faster when every selected control's units are gathered at once rather than module by
 module. So the controller reads the ``cis`` marks of the control test files it is pointed
-at, importing them under names of its own (``_cis_controls_<n>``) so that pytest's own
-import of the same files, in the workers or later in this process, is untouched.
+at, importing each under the very name pytest's collection gives it
+(``pytest_internals.import_test_module``): pytest's own import later in this process finds
+the module in ``sys.modules``, so a file is never imported twice under two names (xdist
+workers, which collect, import it themselves).
 
 Only the checks these files declare are gathered, and only for the selected benchmark
 version's selected controls: a version's evidence is all a run reads.
@@ -17,17 +19,15 @@ their metadata decides which controls the run selects.
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import pytest
 
+from . import pytest_internals
+from .locate import start_paths
 from .controls import ControlSpec, spec_of_function
-
-_counter = 0
 
 
 @dataclass(frozen=True)
@@ -40,20 +40,6 @@ class Declared:
 
 
 _DECLARED = pytest.StashKey["list[Declared]"]()
-
-
-def start_paths(config: pytest.Config) -> list[Path]:
-    """The files and folders this run collects from (node ids reduced to their file)."""
-    found = []
-    for arg in config.args:
-        text = str(arg).split("::")[0]
-        if config.option.pyargs and not Path(text).exists():
-            spec = importlib.util.find_spec(text.split(".")[0])
-            if spec is not None and spec.submodule_search_locations:
-                found.extend(Path(p) for p in spec.submodule_search_locations)
-            continue
-        found.append(Path(text))
-    return [p.resolve() for p in found if p.exists()]
 
 
 def python_files_under(paths: Iterable[Path], patterns: Iterable[str]) -> list[Path]:
@@ -70,19 +56,11 @@ def python_files_under(paths: Iterable[Path], patterns: Iterable[str]) -> list[P
     return sorted(files)
 
 
-def _import(path: Path):
-    global _counter
-    _counter += 1
-    name = f"_cis_controls_{_counter}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses and typing resolve names through sys.modules
+def _import(config: pytest.Config, path: Path):
     try:
-        spec.loader.exec_module(module)
+        return pytest_internals.import_test_module(config, path)
     except Exception:  # noqa: BLE001 - pytest's own collection reports the import error
-        sys.modules.pop(name, None)
         return None
-    return module
 
 
 def declared(config: pytest.Config) -> list[Declared]:
@@ -90,7 +68,7 @@ def declared(config: pytest.Config) -> list[Declared]:
     if _DECLARED not in config.stash:
         found = []
         for path in python_files_under(start_paths(config), config.getini("python_files")):
-            module = _import(path)
+            module = _import(config, path)
             for name, obj in (vars(module) if module else {}).items():
                 spec = spec_of_function(obj) if name.startswith("test") else None
                 if spec is not None:

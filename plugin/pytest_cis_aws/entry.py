@@ -1,22 +1,20 @@
-"""pytest wiring: options, hooks and the audit object. Loaded by the root conftest.py."""
+"""pytest wiring: options, hooks and the audit object. The pytest11 entry point.
+
+pytest loads this module on every run in an environment where the package is installed,
+auditing or not, so it stays light: it adds options and markers, and imports the audit, AWS
+(boto3), the registry's YAML and the report only in pytest_configure, once it knows the run
+collects our controls (as pytest-xdist imports its controller only when tests are
+distributed). tests/compat/test_light_load.py holds it to that.
+"""
 from __future__ import annotations
 
-from pathlib import Path
+import sys
 
 import pytest
 
-from . import hookspecs, options
-from .audit import NAME, CisAudit
-from .custom import plugin as custom
-from .gating.plugin import NAME as GATING, GatingPlugin
-from .report import console
-from .report import plugin as reports
-from .runner import NAME as RUNNER, ControlRunner
+from . import hookspecs, locate, options
 
-# The controls' package, by name. It is not imported here: after a non-editable install an
-# early import would bind the name to site-packages, and pytest would then refuse the
-# checkout's test modules as an import mismatch.
-CHECKS_PACKAGE = "cis_checks"
+AUDIT = "cis-audit"  # audit.NAME, named here so a run that audits nothing need not import it
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,16 +26,8 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 
 def audits_controls(config: pytest.Config) -> bool:
-    """The audit runs only when the controls in cis_checks/ are collected (not for tests/)."""
-    for arg in config.args:
-        if config.option.pyargs and str(arg).split("::")[0].split(".")[0] == CHECKS_PACKAGE:
-            return True  # pytest --pyargs cis_checks: the installed controls, from anywhere
-        path = Path(str(arg).split("::")[0]).resolve()
-        # By name, not by location: after `pip install .` the imported cis_checks lives in
-        # site-packages while the checkout's copy is what the user points pytest at.
-        if CHECKS_PACKAGE in path.parts or (path / CHECKS_PACKAGE / "__init__.py").is_file():
-            return True
-    return False
+    """The audit runs only when our controls are collected (not for tests/, nor a user's project)."""
+    return locate.audits_controls(config)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-html's, which reads the report path we default
@@ -53,8 +43,16 @@ def pytest_configure(config: pytest.Config) -> None:
         ("level2", "CIS Level 2 controls"),
     ):
         config.addinivalue_line("markers", f"{marker}: {meaning}")
+    locate.collect_installed_when_auditing(config)
     if not audits_controls(config):
         return
+    from .audit import NAME, CisAudit
+    from .custom import plugin as custom
+    from .gating.plugin import NAME as GATING, GatingPlugin
+    from .report import console
+    from .report import plugin as reports
+    from .runner import NAME as RUNNER, ControlRunner
+
     parsed = options.parse(config)
     if config.option.tbstyle == "auto":
         # A failed control is a finding, not a bug: the short summary's one line per
@@ -75,5 +73,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.has_plugin(NAME):  # the audit is dormant: cis_checks/ is not collected
-        custom.refuse_without_the_audit(items)
+    # A team's own control is declared through pytest_cis_aws.api: if nothing imported it,
+    # no item can be one, and a run that audits nothing imports nothing more to find out.
+    if config.pluginmanager.has_plugin(AUDIT) or "pytest_cis_aws.custom.declare" not in sys.modules:
+        return
+    from .custom import plugin as custom
+
+    custom.refuse_without_the_audit(items)  # the audit is dormant: our controls are not collected

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pytest
 
 from . import controls as control_decl
+from . import pytest_internals
 from .aws.errors import AwsCallError
 from .controls import ControlSpec
 from .evidence.base import Unit
@@ -85,18 +86,9 @@ def verdict_repr(excinfo: pytest.ExceptionInfo[BaseException]):
     directly: that call walks and formats the whole traceback to find the crash location,
     a fifth of pytest's own cost per failing control at organisation scale.
 
-    pytest has no public constructor for a report's structured failure; these are the
-    classes getrepr returns, that TestReport.longrepr holds and xdist serialises, kept to
-    this one function.
+    pytest has no public constructor for a report's structured failure: see pytest_internals.
     """
-    from _pytest._code.code import ReprEntry, ReprExceptionInfo, ReprFileLocation, ReprTraceback
-
-    tb = excinfo.tb
-    while tb.tb_next is not None:  # where the verdict was raised (the test's assert)
-        tb = tb.tb_next
-    crash = ReprFileLocation(tb.tb_frame.f_code.co_filename, tb.tb_lineno, excinfo.exconly(tryshort=True))
-    entry = ReprEntry(str(excinfo.value).split("\n"), None, None, None, "value")
-    return ReprExceptionInfo(reprtraceback=ReprTraceback([entry], None, "value"), reprcrash=crash)
+    return pytest_internals.failure_repr(excinfo)
 
 
 def versioned_name(control: Control, spec: ControlSpec, function_name: str) -> str:
@@ -123,7 +115,7 @@ def as_control_items(functions: list, control: Control, spec: ControlSpec) -> li
             callspec=callspec,
             callobj=function.obj,
             # The Function's own fixture closure: the unit is a direct parameter, not a fixture.
-            fixtureinfo=function._fixtureinfo,
+            fixtureinfo=pytest_internals.fixture_info(function),
             keywords={callspec.id: True},
             # The version's name, not the function's: pytest 9.2 builds the node id from
             # originalname (earlier versions from name), and the function object is given.

@@ -21,12 +21,13 @@ from .evidence.estate import AccountInfo, Estate
 from .gating import exit_status
 from .gating.report import GatingReport
 from .options import DEFAULT_JSON
+from .owners import OwnerReport
 from . import registry
 from .registry import controls as benchmark_controls
 from .merging.files import ShardError, ShardFile
 from .merging import parallel
 from .merging.state import StreamedSummary
-from .report import findings_json, outputs, paths, terminal
+from .report import findings_json, history, outputs, paths, terminal
 from .summary import SummaryState
 
 DEFAULT_HTML = "reports/report.html"
@@ -95,6 +96,10 @@ def merge(paths: list[Path], jobs: int = 1) -> StreamedSummary:
     state.aws_calls = {
         name: sum(d.get("aws_calls", {}).get(name, 0) for _, d in documents) for name in ("calls", "distinct", "requests")
     }
+    owner_reports = [OwnerReport.from_dict(d["owners"]) for _, d in documents if d.get("owners")]
+    if owner_reports:  # one tag for the whole matrix; each shard's sentence about account tags kept
+        notes = dict.fromkeys(r.account_tags for r in owner_reports if r.account_tags)
+        state.owners = OwnerReport(owner_reports[0].tag, " ".join(notes))
     parts = [GatingReport.from_dict(d["gating"]) for _, d in documents if d.get("gating")]
     if parts:
         state.gating = GatingReport.merge(parts, state.failed_count())
@@ -151,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(output.flag, dest=output.dest, type=Path, metavar="PATH", default=None, help=output.help)
     parser.add_argument("--cis-asff-region", metavar="REGION", default=outputs.DEFAULT_ASFF_REGION,
                         help=f"the Security Hub region the --cis-asff findings are imported into (default: {outputs.DEFAULT_ASFF_REGION})")
+    for setting in outputs.SETTINGS:
+        parser.add_argument(setting.flag, dest=setting.dest, metavar=setting.metavar, default=setting.default,
+                            help=setting.help)
     parser.add_argument("--jobs", type=int, default=parallel.default_jobs(), metavar="N",
                         help="count the shards and write the files N at a time, in forked processes (default: the CPUs)")
     parser.add_argument("--fail-on", choices=exit_status.FAIL_ON, default="failure",
@@ -165,15 +173,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cis-merge: error: {problem}", file=sys.stderr)
         return USAGE_ERROR
     try:
+        context = outputs.context(" ".join(["cis-merge", *map(str, args.files)]), lambda dest: getattr(args, dest))
+        if args.cis_history:
+            history.load(args.cis_history)  # a file we could not extend is bad input, before anything is written
         state = merge(args.files, args.jobs)
-    except MergeError as exc:
+    except (MergeError, outputs.SettingError, history.HistoryError) as exc:
         print(f"cis-merge: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     try:
+        if args.cis_history:
+            state.history_path = args.cis_history  # the HTML report draws its runs
+            state.history_keep = context.history_keep
+            # This run's record made once, here: the HTML report's trend and the history file,
+            # written in forked processes side by side, then name it with the same run id.
+            history.record(state)
         for line in terminal.lines(state):
             print(line)
-        command = " ".join(["cis-merge", *map(str, args.files)])
-        written = write_all(state, args, command)
+        written = write_all(state, args, context)
         print("Files written: " + ", ".join(map(str, written)))
         statuses = list(state.by_status())  # each status that occurred: all the exit status needs
     finally:
@@ -181,11 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     return int(exit_status.decide(0, statuses, args.fail_on, 0))
 
 
-def write_all(state: StreamedSummary, args, command: str) -> list[Path]:
+def write_all(state: StreamedSummary, args, context: outputs.WriteContext) -> list[Path]:
     """Every file asked for, ``args.jobs`` at a time (merging/parallel.py). Each writer streams
     the findings from the shards again; the largest two are started first."""
-    context = outputs.WriteContext(command, args.cis_asff_region)
-    steps = [lambda: write_html(state, args.html, command) and args.html,
+    steps = [lambda: write_html(state, args.html, context.command) and args.html,
              lambda: findings_json.write(state, args.cis_json) or args.cis_json]
     for output, path in outputs.requested(lambda dest: getattr(args, dest)):
         steps.append(lambda output=output, path=path: output.write(state, path, context) or path)

@@ -4,24 +4,26 @@ Bad values stop the run with pytest's usage error and one sentence, never a trac
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import boto3
 import pytest
 
-from .aws import partitions
+# Only light modules here: the pytest11 entry point imports this one to add the options on
+# every pytest run, audit or not. boto3, botocore and the registry's YAML are read by parse().
+from .benchmarks import DEFAULT_BENCHMARK, VERSIONS
 from .gating import options as gating_options
-from . import registry
-from .registry import DEFAULT_BENCHMARK
+from .report import outputs  # light: the writers are imported only when a file is written
 from .report.outputs import DEFAULT_ASFF_REGION, OUTPUTS
 
 GROUP = "cis-aws"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 DEFAULT_JSON = "reports/cis-findings.json"
+DEMO_EXTRA = "pytest-cis-aws[demo]"
 
 
 def addoptions(parser: pytest.Parser) -> None:
@@ -39,7 +41,8 @@ def addoptions(parser: pytest.Parser) -> None:
     group.addoption("--aws-max-workers", metavar="N", type=int, default=16,
                     help="threads gathering evidence in parallel (default: 16)")
     group.addoption("--aws-max-attempts", metavar="N", type=int, default=10,
-                    help="attempts per AWS call under botocore's adaptive retries (default: 10)")
+                    help="attempts per AWS call under botocore's standard retries; throttled requests are paced "
+                         "and retried apart from these (default: 10)")
     group.addoption("--aws-snapshot-out", metavar="PATH", default=None,
                     help="write every AWS response the run used to PATH, for --aws-snapshot")
     group.addoption("--aws-snapshot", metavar="PATH", default=None,
@@ -47,7 +50,7 @@ def addoptions(parser: pytest.Parser) -> None:
     group.addoption("--aws-demo", action="store_true", default=False,
                     help="audit the embedded demo estate: a moto server on 127.0.0.1 started and seeded by the suite")
     group.addoption("--cis-benchmark", metavar="VERSION", default=DEFAULT_BENCHMARK,
-                    help=f"CIS AWS Foundations Benchmark version: {', '.join(registry.benchmarks())} "
+                    help=f"CIS AWS Foundations Benchmark version: {', '.join(VERSIONS)} "
                          f"(default: {DEFAULT_BENCHMARK})")
     group.addoption("--cis-level", metavar="1|2", default="2",
                     help="1: Level 1 controls only; 2: Level 1 and Level 2 controls (default: 2)")
@@ -55,8 +58,13 @@ def addoptions(parser: pytest.Parser) -> None:
                     help=f"findings file written at the end of every run (default: {DEFAULT_JSON})")
     for output in OUTPUTS:  # the same table cis-merge offers (report/outputs.py)
         group.addoption(output.flag, metavar="PATH", default=None, help=output.help)
+    for setting in outputs.SETTINGS:  # the writers' settings, offered by cis-merge too
+        group.addoption(setting.flag, metavar=setting.metavar, default=setting.default, help=setting.help)
     group.addoption("--cis-asff-region", metavar="REGION", default=DEFAULT_ASFF_REGION,
                     help=f"the Security Hub region the --cis-asff findings are imported into (default: {DEFAULT_ASFF_REGION})")
+    group.addoption("--cis-owner-tag", metavar="KEY", default=None,
+                    help="give each finding an owner: the value of tag KEY on its resource, else on its account "
+                         "(tags are read only with this option)")
     group.addoption("--cis-root-use-days", metavar="DAYS", type=int, default=90,
                     help="the control on daily use of the root user fails an account whose root user signed in "
                          "or used an access key within this many days, at least 1 (default: 90)")
@@ -90,6 +98,8 @@ def _split(value: str | None) -> list[str] | None:
 
 @lru_cache(maxsize=1)
 def known_regions() -> frozenset[str]:
+    import boto3
+
     session = boto3.session.Session()
     found: set[str] = set()
     for partition in session.get_available_partitions():
@@ -120,6 +130,8 @@ def parse_regions(value: str | None) -> tuple[str, ...] | None:
     for region in regions:
         if region not in known_regions():
             raise pytest.UsageError(f"--aws-regions: {region!r} is not an AWS region known to botocore")
+    from .aws import partitions
+
     found = {partitions.of_region(r): r for r in reversed(regions)}
     if len(found) > 1:
         named = ", ".join(f"{region} ({partition})" for partition, region in sorted(found.items()))
@@ -130,6 +142,8 @@ def parse_regions(value: str | None) -> tuple[str, ...] | None:
 
 
 def parse(config: pytest.Config) -> AuditOptions:
+    from . import registry
+
     get = config.getoption
     level = str(get("cis_level"))
     if level not in ("1", "2"):
@@ -146,11 +160,28 @@ def parse(config: pytest.Config) -> AuditOptions:
             raise pytest.UsageError(f"--{name.replace('_', '-')} must be at least 1")
     if get("cis_asff") and get("cis_asff_region") not in known_regions():
         raise pytest.UsageError(f"--cis-asff-region: {get('cis_asff_region')!r} is not an AWS region known to botocore")
+    try:
+        outputs.context("", get)  # the writers' settings, checked before any AWS call
+    except outputs.SettingError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    owner_tag = get("cis_owner_tag")
+    if owner_tag is not None and not (0 < len(owner_tag) <= 128 and owner_tag.strip() == owner_tag):
+        raise pytest.UsageError("--cis-owner-tag: give a tag key of 1 to 128 characters, without leading or trailing spaces")
+    if get("cis_history"):
+        from .report import history  # a renderer: imported only when its file is asked for
+
+        try:
+            history.load(Path(get("cis_history")))  # a file we could not extend stops the run now
+        except history.HistoryError as exc:
+            raise pytest.UsageError(str(exc)) from None
     snapshot = get("aws_snapshot")
     if snapshot is not None and not Path(snapshot).is_file():
         raise pytest.UsageError(f"--aws-snapshot: the file {snapshot} does not exist")
     if snapshot is not None and get("aws_demo"):
         raise pytest.UsageError("--aws-snapshot and --aws-demo cannot be combined: a snapshot needs no endpoint")
+    if get("aws_demo") and any(importlib.util.find_spec(name) is None for name in ("moto", "flask")):
+        # moto (and its server) is the demo's alone: an audit of real accounts does not install it.
+        raise pytest.UsageError(f"--aws-demo needs the demo extra (moto): pip install '{DEMO_EXTRA}'")
     return AuditOptions(
         accounts=parse_accounts(get("aws_accounts")),
         role_name=get("aws_role_name"),

@@ -24,14 +24,15 @@ import gc
 
 import pytest
 
+from . import pytest_internals
 from .items import ControlItem
 
 NAME = "cis-runner"
 
-# pytest's registered names of the plugins a control test has no use for, in its phases:
-# output capture, log capture, and the unraisable-exception and thread-exception checks
-# (both still run once at the end of the session).
-UNUSED_BY_CONTROLS = ("capturemanager", "logging-plugin", "unraisableexception", "threadexception")
+# The plugins a control test has no use for, in its phases: output capture, log capture, and
+# the unraisable-exception and thread-exception checks (both still run once at the end of the
+# session). pytest does not document their names: they live in pytest_internals.
+UNUSED_BY_CONTROLS = pytest_internals.PHASE_PLUGINS
 PHASES = ("setup", "call", "teardown")
 # The cycle collector's thresholds for the whole audit, from the moment it is configured
 # (Python's default: 700, 10, 10). Measured on a 23,693-unit replay: 7.2 s of collection in
@@ -84,7 +85,7 @@ class ControlRunner:
         """The three phase hooks, minus the plugins controls do not use (pluggy's public subset callers)."""
         if self._phase_hooks is None:
             manager = self.config.pluginmanager
-            unused = [plugin for name in UNUSED_BY_CONTROLS if (plugin := manager.get_plugin(name)) is not None]
+            unused = pytest_internals.phase_plugins(manager)
             self._phase_hooks = {
                 when: manager.subset_hook_caller(f"pytest_runtest_{when}", remove_plugins=unused) for when in PHASES
             }

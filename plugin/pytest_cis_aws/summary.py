@@ -174,6 +174,12 @@ class SummaryState:
         # Waivers, baseline (new/known/fixed), selection, Organizations, shard: a
         # pytest_cis_aws.gating.report.GatingReport, set at the end of the run (None before).
         self.gating = None
+        # The --cis-history file whose kept runs the HTML report draws as a trend (None: no trend).
+        self.history_path = None
+        self.history_keep: int | None = None  # the runs it keeps (--cis-history-keep): the trend draws those
+        # --cis-owner-tag: a pytest_cis_aws.owners.OwnerReport once owners are read (None: not asked);
+        # each finding then carries "owner".
+        self.owners = None
 
     @property
     def benchmark_name(self) -> str:
@@ -210,6 +216,15 @@ class SummaryState:
         for finding in self.findings:
             accounts.setdefault(finding["account"], Counter())[finding["status"]] += 1
         return dict(sorted(accounts.items()))
+
+    def per_owner(self) -> dict[str, Counter]:
+        """Statuses per owner ("" for findings without one), owners sorted; empty without --cis-owner-tag."""
+        if self.owners is None:
+            return {}
+        owners: dict[str, Counter] = {}
+        for finding in self.findings:
+            owners.setdefault(finding.get("owner", ""), Counter())[finding["status"]] += 1
+        return dict(sorted(owners.items()))
 
     def section_counts(self) -> dict[str, Counter]:
         """Statuses per section of the selected controls, in benchmark order."""

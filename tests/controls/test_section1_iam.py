@@ -392,8 +392,8 @@ def test_1_11_to_1_14_name_each_key_in_messages_fixes_and_waivers(audit, moto, p
         f"IAM user dave has a console password and an active access key {dave_1} and {dave_2} never used"
     )
     assert run.fixes("1.11")[dave] == (
-        f"aws iam delete-access-key --user-name dave --access-key-id {dave_1}; "
-        f"aws iam delete-access-key --user-name dave --access-key-id {dave_2}"
+        f"aws iam update-access-key --user-name dave --access-key-id {dave_1} --status Inactive; "
+        f"aws iam update-access-key --user-name dave --access-key-id {dave_2} --status Inactive"
     )
     assert run.fixes("1.12")[f"{A}-global-user/bob"] == (
         "aws iam delete-login-profile --user-name bob; "

@@ -210,11 +210,11 @@ def trail_record(name, log_group_arn, errors=None):
     )
 
 
-def whole_watch(arn, name):
+def whole_watch(arn, name, owner=A):
     metric = ("CISBenchmark", "cis-4-3")
-    topic = f"arn:aws:sns:{REGION}:{A}:cis-alarms"
+    topic = f"arn:aws:sns:{REGION}:{owner}:cis-alarms"
     return LogGroupWatch(
-        arn, name, REGION, owner=A,
+        arn, name, REGION, owner=owner,
         filters=(MetricFilter("cis-4-3", seed.benchmark_pattern("4.3"), (metric,)),),
         alarms=(Alarm("cis-4-3", (metric,), (topic,)),),
         subscriptions={topic: (Subscription(f"{topic}:1", "email", "security@example.com"),)},
@@ -235,11 +235,24 @@ def test_4_3_chain_rules_that_need_no_audit():
     selectors_denied = AwsCallError(A, REGION, "cloudtrail", "GetEventSelectors", "AccessDenied", "")
     listing_denied = AwsCallError(A, OTHER_REGION, "cloudtrail", "DescribeTrails", "AccessDenied", "")
 
-    # an organisation trail delivering to another account's group is no monitoring in this one
-    org_only = account_record([trail_record("org", central)], {central: LogGroupWatch(central, "org-trail", REGION, owner=B)})
-    assert org_only.first_broken_link("4.3", patterns) == (
-        f"trail org delivers to log group org-trail of account {B}, so account {A} has no metric filter of its own on it"
+    # a trail delivering to the group of an account outside the run: neither passed nor failed
+    # (what AWS lets this account read says nothing about that group), the account to add named
+    org_only = account_record([trail_record("org", central)],
+                              {central: LogGroupWatch(central, "org-trail", REGION, owner=B, read=False)})
+    verdict = org_only.chain("4.3", patterns)
+    assert not verdict.holds and verdict.unjudged == (
+        f"trail org delivers this account's events to log group org-trail of account {B}, which is not part of "
+        f"this run: its metric filters, alarms and topics can only be read there; add account {B} to "
+        "--aws-accounts to judge this control"
     )
+    # a broken chain of the account's own still does not make it a FAIL while that chain is unjudged
+    mixed = account_record([trail_record("org", central), trail_record("own", own)],
+                           {central: LogGroupWatch(central, "org-trail", REGION, owner=B, read=False),
+                            own: LogGroupWatch(own, "own", REGION, owner=A)})
+    assert mixed.chain("4.3", patterns).unjudged == verdict.unjudged
+    # once read in the holder's account, that group's chain passes the member, naming it
+    held = account_record([trail_record("org", central)], {central: whole_watch(central, "org-trail", owner=B)})
+    assert held.chain("4.3", patterns).sentence.startswith(f"trail org -> log group org-trail of account {B} -> ")
     # a whole chain passes even when another trail, or another region's listing, could not be read
     whole = account_record(
         [trail_record("a-unreadable", own, {"selectors": selectors_denied}), trail_record("b-own", own)],

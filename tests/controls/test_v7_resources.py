@@ -2,6 +2,9 @@
 2.21 resources open to everyone, 4.10 access logging, 6.8 VPC endpoints."""
 from __future__ import annotations
 
+import json
+import shlex
+
 from pytest_cis_aws.demo.seed.later_versions import (
     cloudwatch_delivery, distribution, front_ends, internet_vpc, public_and_limited_resources, routed, vpc_with_subnets,
 )
@@ -51,8 +54,10 @@ def test_2_21_each_resource_type_public_and_limited(audit, moto):
     }
     assert key.message.endswith('is open to everyone: statement AnyoneDecrypts (kms:Decrypt; Principal {"AWS": "*"} '
                                 "and no condition limits it)")
-    # The default event bus has no policy, a function without grants neither: no unit to judge.
-    assert not [f for f in run.of("2.21") if f.test_id.endswith("event-bus/default]")]
+    # The default event bus takes a policy but has none: a unit that passes, saying so.
+    assert outcome(run, "2.21", "event-bus/default") == ("PASS", "EventBridge event bus default has no resource policy")
+    assert run.one("2.21", resource=f"arn:aws:events:{REGION}:{A}:event-bus/default").evidence == [
+        {"source": "events:ListEventBuses", "fields": {"statements": 0}}]
     assert key.evidence == [{"source": "kms:GetKeyPolicy", "fields": {"statements": 2, "public_statements": [
         {"statement": "AnyoneDecrypts", "opens": "kms:Decrypt", "why": 'Principal {"AWS": "*"} and no condition limits it'}]}}]
     assert run.one("2.21", resource=f"arn:aws:s3:::org-share-{A}").evidence == [
@@ -137,15 +142,42 @@ def test_6_8_internet_routed_subnets_with_and_without_an_s3_gateway_endpoint(aud
     status, message = outcome(run, "6.8", f"vpc/{legacy}")
     assert status == "FAIL"
     assert message.startswith(f"VPC {legacy} (legacy) reaches S3 over the internet, with no S3 gateway endpoint routed "
-                              "from subnet subnet-")
+                              "from, and no S3 interface endpoint in, subnet subnet-")
     assert "0.0.0.0/0 to internet gateway igw-" in message and "0.0.0.0/0 to NAT gateway nat-" in message
     assert outcome(run, "6.8", f"vpc/{half}") == ("FAIL", (
-        f"VPC {half} (half) reaches S3 over the internet, with no S3 gateway endpoint routed from subnet {subnet} "
+        f"VPC {half} (half) reaches S3 over the internet, with no S3 gateway endpoint routed from, and no S3 interface "
+        f"endpoint in, subnet {subnet} "
         f"(route table {table}: 0.0.0.0/0 to internet gateway {gateway})"))
     assert run.one("6.8", resource=f"arn:aws:ec2:{REGION}:{A}:vpc/{half}").evidence[1] == {
         "source": "ec2:DescribeVpcEndpoints", "fields": {"endpoints": [f"dynamodb gateway endpoint {dynamodb} (route tables {table})"]}}
     assert outcome(run, "6.8", f"vpc/{isolated}") == (
         "PASS", f"VPC {isolated} (isolated): no subnet routes to the internet; endpoints: none")
+
+
+def test_6_8_an_s3_interface_endpoint_in_the_internet_routed_subnet(audit, moto):
+    # AWS: an S3 interface endpoint puts a network interface in each of its subnets, so a subnet
+    # holding one reaches S3 inside the VPC; a subnet it is not in still goes over the internet.
+    ec2 = moto.client("ec2", A, REGION)
+    vpcs = {}
+    for cidr, name in (("10.64.0.0/16", "covered"), ("10.65.0.0/16", "elsewhere")):
+        vpc, (public, other) = vpc_with_subnets(ec2, cidr, name)
+        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+        table = routed(ec2, vpc, public, GatewayId=gateway)
+        endpoint = ec2.create_vpc_endpoint(
+            VpcId=vpc, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{REGION}.s3",
+            SubnetIds=[public if name == "covered" else other])["VpcEndpoint"]["VpcEndpointId"]
+        vpcs[name] = (vpc, public, other, table, gateway, endpoint)
+    run = audit("6.8", accounts=[A], regions=[REGION], args=V7)
+
+    vpc, public, _, _, _, endpoint = vpcs["covered"]
+    assert outcome(run, "6.8", f"vpc/{vpc}") == ("PASS", (
+        f"VPC {vpc} (covered): every subnet that routes to the internet has an S3 gateway endpoint route or an S3 "
+        f"interface endpoint in it; endpoints: s3 interface endpoint {endpoint} (subnets {public})"))
+    vpc, public, _, table, gateway, _ = vpcs["elsewhere"]
+    assert outcome(run, "6.8", f"vpc/{vpc}") == ("FAIL", (
+        f"VPC {vpc} (elsewhere) reaches S3 over the internet, with no S3 gateway endpoint routed from, and no S3 "
+        f"interface endpoint in, subnet {public} (route table {table}: 0.0.0.0/0 to internet gateway {gateway})"))
 
 
 def test_6_8_unreadable_route_tables_are_an_error(audit, moto):
@@ -161,16 +193,26 @@ def test_each_kind_of_resource_gets_its_own_fix():
     from pytest_cis_aws.evidence.resource_policies import PolicyHolder
     from pytest_cis_aws.report.view import fill_fix
 
-    policies, logging = registry.by_id("7.0.0")["2.21"].fix, registry.by_id("7.0.0")["4.10"].fix
+    # A public policy's fix is built from the policy itself (plugin/pytest_cis_aws/fixes/resource_policies.py).
+    from pytest_cis_aws import fixes
+
+    public = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"},
+        {"Sid": "Mine", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:root"}, "Action": "sqs:*",
+         "Resource": "*"}]})
+    control, logging = registry.by_id("7.0.0")["2.21"], registry.by_id("7.0.0")["4.10"].fix
     queue = PolicyHolder(account=A, region="eu-west-1", resource=f"arn:aws:sqs:eu-west-1:{A}:orders", label="queue/orders",
-                         kind="SQS queue", name="orders", policy=None, source="sqs:GetQueueAttributes")
-    assert fill_fix(policies, queue).startswith(
-        f"aws sqs get-queue-attributes --region eu-west-1 --queue-url https://sqs.eu-west-1.amazonaws.com/{A}/orders "
-        "--attribute-names Policy  # limit or remove the statement the finding names")
+                         kind="SQS queue", name="orders", policy=public, source="sqs:GetQueueAttributes")
+    fix = fixes.build(control, queue)
+    assert fix.runs_as_shown and fix.command.startswith(
+        f"aws sqs set-queue-attributes --region eu-west-1 --queue-url https://sqs.eu-west-1.amazonaws.com/{A}/orders "
+        "--attributes ")
+    kept = json.loads(json.loads(shlex.split(fix.command)[-1])["Policy"])
+    assert [s["Sid"] for s in kept["Statement"]] == ["Mine"]
     function = PolicyHolder(account=A, region=REGION, resource="arn", label="function/hook", kind="Lambda function",
-                            name="hook", policy=None, source="lambda:GetPolicy")
-    assert fill_fix(policies, function) == (
-        f"aws lambda remove-permission --region {REGION} --function-name hook --statement-id <the statement the finding names>")
+                            name="hook", policy=public, source="lambda:GetPolicy")
+    assert fixes.build(control, function).command == (
+        f"aws lambda remove-permission --region {REGION} --function-name hook --statement-id Open")
     stage = FrontEnd(account=A, region=REGION, resource="arn", label="http-api-stage/a1/$default", kind="HTTP API",
                      name="$default", destinations=(), source="apigateway:GET", id="a1", stage="$default")
     assert fill_fix(logging, stage).startswith(  # a stage named by AWS's $default is quoted for the shell
@@ -190,9 +232,30 @@ def test_only_what_the_selected_v7_control_needs_is_read(audit, moto, tmp_path):
     assert {(op.service, op.name) for op in operations_called(recorded)} == {
         ("ec2", "DescribeRegions"), ("ec2", "DescribeVpcs"), ("ec2", "DescribeSubnets"), ("ec2", "DescribeRouteTables"),
         ("ec2", "DescribeVpcEndpoints")}
-    # Under v2.0.0, no read of v7.0.0's services at all.
+    # Under v2.0.0, no read of v7.0.0's services at all; Organizations only to look for an
+    # organization analyzer covering an account-region with none of its own (1.20).
     recorded = tmp_path / "v2.json"
     audit(accounts=[A], regions=[REGION], args=["--aws-snapshot-out", str(recorded)])
-    services = {op.service for op in operations_called(recorded)}
-    assert services & {"organizations", "sqs", "lambda", "secretsmanager", "events", "glacier", "cloudfront", "elbv2",
-                       "apigateway", "apigatewayv2"} == set()
+    operations = {(op.service, op.name) for op in operations_called(recorded)}
+    assert {service for service, _ in operations} & {"sqs", "lambda", "secretsmanager", "events", "glacier", "cloudfront",
+                                                   "elbv2", "apigateway", "apigatewayv2"} == set()
+    assert {name for service, name in operations if service == "organizations"} == {"DescribeOrganization"}
+
+
+def test_2_21_resources_without_a_policy_are_units_that_pass(audit, moto):
+    # AWS: a bucket, queue, secret or vault has no policy until one is put; the default event bus neither.
+    moto.client("s3", A, REGION).create_bucket(Bucket=f"plain-{A}")
+    moto.client("sqs", A, REGION).create_queue(QueueName="plain-queue")
+    moto.client("secretsmanager", A, REGION).create_secret(Name="plain-secret", SecretString="x")
+    moto.client("glacier", A, REGION).create_vault(vaultName="plain-vault")
+    run = audit("2.21", accounts=[A], regions=[REGION], args=V7)
+
+    assert {label: outcome(run, "2.21", label) for label in (
+        f"bucket/plain-{A}", "queue/plain-queue", "secret/plain-secret", "vault/plain-vault", "event-bus/default")} == {
+        f"bucket/plain-{A}": ("PASS", f"S3 bucket plain-{A} has no resource policy"),
+        "queue/plain-queue": ("PASS", "SQS queue plain-queue has no resource policy"),
+        "secret/plain-secret": ("PASS", "Secrets Manager secret plain-secret has no resource policy"),
+        "vault/plain-vault": ("PASS", "Glacier vault plain-vault has no resource policy"),
+        "event-bus/default": ("PASS", "EventBridge event bus default has no resource policy"),
+    }
+    assert "Resources scanned: 5" in run.output  # every resource looked at is counted

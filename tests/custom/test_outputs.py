@@ -66,7 +66,7 @@ def test_custom_controls_in_every_output(audit, moto, tmp_path):
     units = embedded_units(page)
     orphan_unit = next(unit for unit in units["units"] if unit[3] == ORPHAN)
     assert (units["controls"][orphan_unit[0]], orphan_unit[5], orphan_unit[8]) == (
-        "ORG.3", "S3 bucket a-orphan has no owner tag", FIX)
+        "ORG.3", "S3 bucket a-orphan has no owner tag", FIX + "  (replace <team> first)")
     # No benchmark labels a team's control: no "Automated in the benchmark", an empty label cell.
     assert "in the benchmark" not in detail
     assert re.search(r'data-control="ORG\.1">.*?<td class="cis-label" data-label=""></td>', page, re.S)

@@ -41,8 +41,9 @@ def test_every_ocsf_record_validates_and_says_what_the_finding_says():
                                     "cloud_partition": "aws", "region": "us-east-1"}]
     assert failed["cloud"]["account"]["uid"] == A and failed["cloud"]["region"] == "us-east-1"
     assert failed["message"] == f"bucket app-logs {MARKUP} allows public access"
-    assert failed["remediation"]["desc"].startswith("In the AWS console: 1. Open the S3 console")
-    assert "For this resource: aws s3api put-public-access-block --bucket app-logs" in failed["remediation"]["desc"]
+    # The resource's own fix first (ASFF keeps 512 characters), then the control's steps.
+    assert failed["remediation"]["desc"].startswith("For this resource: aws s3api put-public-access-block --bucket app-logs")
+    assert "\nIn the AWS console: 1. Open the S3 console" in failed["remediation"]["desc"]
     assert failed["metadata"]["version"].startswith("1.") and failed["metadata"]["profiles"] == ["cloud"]
 
     statuses = {r["status_code"]: r for r in records}

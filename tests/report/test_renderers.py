@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 from dataclasses import dataclass
 
+from pytest_cis_aws import fixes
 from pytest_cis_aws.evidence.base import Unit
 from pytest_cis_aws.evidence.estate import AccountInfo, Estate
 from pytest_cis_aws.registry import Control
@@ -156,6 +158,10 @@ Accounts not integrated:
 
 - {C}: sts:AssumeRole AccessDenied \\<img src=x onerror=alert\\(1\\)\\>
 
+Regions not audited:
+
+- {A} ap-east-1: region not enabled
+
 | Section | Title | Failed | Passed | Errors | % |
 |---|---|---:|---:|---:|---:|
 | **1** | **Identity and Access Management** | **0** | **2** | **0** | **100.0** |
@@ -180,10 +186,10 @@ def test_csv_has_one_row_per_finding_and_defuses_formulas(tmp_path):
     csv_out.write(state, path)
     lines = path.read_text().splitlines()
     assert lines[0] == ("control,title,level,check,assessment,account,region,resource,status,message,test_id,"
-                        "waiver,waiver_reason,waiver_owner,waiver_expires")
+                        "waiver,waiver_reason,waiver_owner,waiver_expires,fix,fix_placeholders")
     assert len(lines) == 1 + len(state.findings)
     assert lines[3] == (f"1.4,Ensure no 'root' user account access key exists,1,1.4,Automated,{C},us-east-1,{C},FAIL,"
-                        f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}],,,,")
+                        f"\"'=HYPERLINK(\"\"http://x\"\")\",cis_checks/t.py::test_1.4[{C}],,,,,,")
 
 
 def test_fix_template_takes_the_unit_fields():
@@ -228,7 +234,8 @@ def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
     state = sample_state()
     waived = finding(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", f"bucket legacy {MARKUP} allows public access")
     waived.update(waiver="w1", waiver_reason=f"vendor drop box {MARKUP}", waiver_owner="data-team",
-                  waiver_expires="2027-01-31")
+                  waiver_expires="2027-01-31",
+                  fix=fixes.Fix.run(f"aws s3api put-public-access-block --bucket {shlex.quote(MARKUP)}").to_json())
     state.add(waived)
     path = tmp_path / "findings.csv"
     csv_out.write(state, path)
@@ -242,3 +249,6 @@ def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
     assert "<h4>Waived resources</h4>" in page
     assert "vendor drop box &lt;img src=x onerror=alert(1)&gt;" in page
     assert MARKUP not in page
+    # Accepted is not fixed: the fix is beside the waiver, escaped, and in the CSV.
+    assert "put-public-access-block --bucket &#39;&lt;img src=x onerror=alert(1)&gt;&#39;" in page
+    assert row["fix"] == f"aws s3api put-public-access-block --bucket {shlex.quote(MARKUP)}" and row["fix_placeholders"] == ""

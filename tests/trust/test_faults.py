@@ -6,13 +6,14 @@ without the fault and once with it, and compares finding by finding.
 """
 from __future__ import annotations
 
-import botocore.retries.adaptive
 import botocore.retries.standard
 import pytest
 
 from bench.seed import Counts, seed_estate
 from pytest_cis_aws import registry
+from pytest_cis_aws.aws import pacing
 from pytest_cis_aws.aws.errors import iam_prefix
+from pytest_cis_aws.evidence.tags import OWNER_ONLY_SERVICES
 from tests.harness import A, B, C
 from tests.trust import faults
 from tests.trust.matrix import fault_problems, operations_called, unit_key
@@ -25,10 +26,10 @@ TINY = Counts(users=1, buckets=1, vpcs=0, security_groups=1, instances=1, trails
 
 @pytest.fixture
 def no_backoff(monkeypatch):
-    """Retries without botocore's sleeps (exponential backoff, and the adaptive mode's
-    client-side rate limit after a throttle): the tests count attempts, not seconds."""
+    """Retries without sleeps (botocore's exponential backoff, and the pacing of a throttled
+    operation, aws/pacing.py): the tests count attempts, not seconds."""
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
-    monkeypatch.setattr(botocore.retries.adaptive.ClientRateLimiter, "on_sending_request", lambda self, **_: None)
+    monkeypatch.setattr(pacing, "FIRST_INTERVAL_S", 0.0)  # a throttled operation is not slowed
 
 
 def of_account(run, account):
@@ -61,7 +62,8 @@ def test_access_denied_on_each_service_errors_only_its_units(audit, moto, tmp_pa
         problems, errors = fault_problems(of_account(baseline, account), of_account(faulted, account), marks)
         if problems:
             report.append(f"AccessDenied on {service}: " + "; ".join(problems))
-        if not errors:
+        # Tags are read for owners only (--cis-owner-tag): refused, they never make a unit an ERROR.
+        if not errors and service not in OWNER_ONLY_SERVICES:
             report.append(f"AccessDenied on {service}: no finding became an ERROR (is the service read at all?)")
     assert report == [], "\n".join(report)
     assert all(f.status != "PASS" for f in faulted.findings if f.message.startswith("AccessDenied"))
@@ -78,7 +80,8 @@ def test_throttling_that_retries_absorb_changes_nothing(audit, moto, no_backoff)
     ]
 
 
-def test_throttling_that_outlasts_retries_is_an_error(audit, moto, no_backoff):
+def test_throttling_that_outlasts_retries_is_an_error(audit, moto, no_backoff, monkeypatch):
+    monkeypatch.setattr(pacing, "THROTTLE_ATTEMPTS", 4)  # 50 in a run: the test counts, it does not wait
     seeded(moto, [A])
     baseline = audit(accounts=[A], regions=[REGION])
     throttled = audit(
@@ -147,7 +150,9 @@ def test_unreadable_and_unexpected_responses_are_errors_with_a_reason(audit, mot
     root_key = run.one("1.4", account=A)
     assert (root_key.status, root_key.message) == (
         "ERROR",
-        "the control could not be evaluated: KeyError: 'AccountAccessKeysPresent'",
+        # A field AWS documents but the answer lacks names the field and the call (issue 24).
+        f"iam:GetAccountSummary failed in account {A}, region global: MissingField (the answer's SummaryMap "
+        "has no AccountAccessKeysPresent, which this control needs)",
     )
     instance_errors = [f for f in run.findings if "ec2:DescribeInstances" in f.message]
     assert instance_errors and {f.status for f in instance_errors} == {"ERROR"}

@@ -18,7 +18,7 @@ import botocore.exceptions
 import botocore.parsers
 from botocore import xform_name
 
-from . import snapshot
+from . import pacing, snapshot
 from .errors import AwsCallError
 from .sessions import AccountUnavailable, SessionFactory
 
@@ -115,7 +115,7 @@ class AwsReader:
             waiting.wait()
             with self._lock:
                 return self._entries[key]
-        with self._slots:
+        with self._slots, pacing.holding(self._slots):
             entry = self._fetch(account, region, service, operation, params)
         with self._lock:
             self.fetched.append(key)

@@ -1,6 +1,7 @@
 """boto3 sessions: the base credentials, and one assumed-role session per audited account."""
 from __future__ import annotations
 
+import datetime
 import os
 import threading
 from dataclasses import dataclass
@@ -8,10 +9,13 @@ from typing import Callable
 
 import boto3
 import botocore.config
+import botocore.credentials
 import botocore.exceptions
 import botocore.session
+import dateutil.parser
 
 from . import local_endpoint, partitions
+from .pacing import Pacer
 from .readonly import check_read_only
 from .strict_json import refuse_unreadable_json
 
@@ -35,6 +39,11 @@ class Credentials:
     region: str | None = None
 
 
+def now() -> datetime.datetime:
+    """The clock credentials' expiry is judged by (a test moves it past their expiry)."""
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
 def endpoint_url() -> str | None:
     """An AWS-compatible endpoint (moto, LocalStack) named by the environment, if any."""
     return os.environ.get("AWS_ENDPOINT_URL") or None
@@ -42,8 +51,9 @@ def endpoint_url() -> str | None:
 
 def client_config(service: str, max_attempts: int) -> botocore.config.Config:
     options: dict = {
-        # Adaptive mode rate-limits on the client side as well as retrying throttles.
-        "retries": {"mode": "adaptive", "max_attempts": max_attempts},
+        # Standard retries for errors other than throttling, which pacing.py handles per
+        # operation (adaptive mode would slow the whole client for one operation's limit).
+        "retries": {"mode": "standard", "total_max_attempts": max_attempts},
         "max_pool_connections": 32,
         "connect_timeout": 10,
         "read_timeout": 60,
@@ -81,6 +91,7 @@ class SessionFactory:
         self._partition: str | None = None
         self._sessions: dict[str, boto3.Session | AccountUnavailable] = {}
         self._clients: dict[tuple[str, str, str], object] = {}
+        self.pacer = Pacer()  # AWS throttles per (account, region, operation): so do we
 
     # -- base credentials -------------------------------------------------
     def base_session(self) -> boto3.Session:
@@ -138,8 +149,19 @@ class SessionFactory:
         if self._credentials.external_id:
             params["ExternalId"] = self._credentials.external_id
         sts = self._make_client(base, self.home_region, "sts")
-        try:
+
+        def assume() -> dict:
+            """Fresh credentials for the account, in botocore's refresh format."""
             creds = sts.assume_role(**params)["Credentials"]
+            return {
+                "access_key": creds["AccessKeyId"],
+                "secret_key": creds["SecretAccessKey"],
+                "token": creds["SessionToken"],
+                "expiry_time": creds["Expiration"].isoformat(),
+            }
+
+        try:
+            first = assume()  # now, so an account we cannot enter is known before any unit
         except botocore.exceptions.ClientError as exc:
             error = exc.response.get("Error", {})
             return AccountUnavailable(
@@ -148,12 +170,18 @@ class SessionFactory:
             )
         except botocore.exceptions.BotoCoreError as exc:
             return AccountUnavailable(f"cannot assume {role_arn}: {exc}")
-        session = boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            botocore_session=self._botocore_session(),
+        # Assumed-role credentials last an hour (role chaining caps them there): a run that
+        # outlives them must not lose its units. botocore refreshes these before they expire
+        # (15 minutes ahead, or at once when 10 minutes remain), under a lock, from `assume`.
+        botocore_session = self._botocore_session()
+        # botocore has no public setter for a credentials object (set_credentials makes static
+        # ones); assigning the session's own attribute is how botocore's docs wire these.
+        botocore_session._credentials = botocore.credentials.RefreshableCredentials(
+            access_key=first["access_key"], secret_key=first["secret_key"], token=first["token"],
+            expiry_time=dateutil.parser.isoparse(first["expiry_time"]),
+            refresh_using=assume, method="sts-assume-role", time_fetcher=lambda: now(),
         )
+        session = boto3.Session(botocore_session=botocore_session)
         if self._configure_session:
             self._configure_session(session, account)
         return session
@@ -174,10 +202,10 @@ class SessionFactory:
         key = (account, real_region, service)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._make_client(self.session(account), real_region, service)
+                self._clients[key] = self._make_client(self.session(account), real_region, service, account)
             return self._clients[key]
 
-    def _make_client(self, session: boto3.Session, region: str, service: str):
+    def _make_client(self, session: boto3.Session, region: str, service: str, account: str | None = None):
         client = session.client(
             service,
             region_name=region,
@@ -185,6 +213,7 @@ class SessionFactory:
         )
         client.meta.events.register("before-call", self._before_call)
         client.meta.events.register("before-parse", refuse_unreadable_json)
+        self.pacer.attach(client, account or "caller", region)
         if service == "s3control" and endpoint_url():
             local_endpoint.register(client)  # no <account>.host names on a local endpoint
         return client

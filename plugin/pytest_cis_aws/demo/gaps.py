@@ -113,11 +113,59 @@ def _every_trail_of_the_account(backend):
     return [trail for regional in cloudtrail_backends[backend.account_id].values() for trail in regional.trails.values()]
 
 
+def _organization_trails_covering(account: str) -> list:
+    """The organization trails of ``account``'s organization, when it is a member (moto keeps
+    them in the management account only)."""
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    backend, is_management = _organization_of(account)
+    if backend is None or is_management or backend.org is None:  # no organization, or one since deleted
+        return []
+    management = backend.org.master_account_id
+    return [trail for regional in cloudtrail_backends[management].values()
+            for trail in regional.trails.values() if trail.is_org_trail]
+
+
+def _trail_by_arn_from_member(backend, name: str):
+    """AWS lets a member read the organization trail that covers it by its full ARN only."""
+    if not name.startswith("arn:"):
+        return None
+    return next((t for t in _organization_trails_covering(backend.account_id) if t.arn == name), None)
+
+
 def patch_moto() -> None:
     """Make moto answer like AWS where the audit depends on it (idempotent, process-wide)."""
     from moto.cloudtrail.models import CloudTrailBackend
 
     CloudTrailBackend.list_trails = _every_trail_of_the_account
+    if getattr(CloudTrailBackend, "_cis_organization_trails", False):
+        return
+    CloudTrailBackend._cis_organization_trails = True
+    describe, status, selectors = (CloudTrailBackend.describe_trails, CloudTrailBackend.get_trail_status,
+                                   CloudTrailBackend.get_event_selectors)
+
+    def describe_trails(self, include_shadow_trails):
+        """AWS: every member's DescribeTrails lists the organization trail (IsOrganizationTrail true,
+        its ARN in the management account, its home region), as a shadow trail where it records."""
+        found = list(describe(self, include_shadow_trails))
+        if include_shadow_trails:
+            found += [t for t in _organization_trails_covering(self.account_id)
+                      if t.is_multi_region or t.region_name == self.region_name]
+        return found
+
+    def get_trail_status(self, name):
+        trail = _trail_by_arn_from_member(self, name)
+        return trail.status if trail is not None else status(self, name)
+
+    def get_event_selectors(self, trail_name):
+        trail = _trail_by_arn_from_member(self, trail_name)
+        if trail is None:
+            return selectors(self, trail_name)
+        return (trail.arn, *trail.get_event_selectors())
+
+    CloudTrailBackend.describe_trails = describe_trails
+    CloudTrailBackend.get_trail_status = get_trail_status
+    CloudTrailBackend.get_event_selectors = get_event_selectors
 
 
 # -- Glacier vault access policies -----------------------------------------------------

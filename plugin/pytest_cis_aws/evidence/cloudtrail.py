@@ -10,6 +10,13 @@ organisation trails that record in it. Each trail's configuration, status and ev
 selectors are read in its home region, audited or not. Per-trail controls (3.2, 3.4,
 3.6, 3.7) judge the account's own trails that record in an audited region: its
 multi-region trails, and single-region trails homed in an audited region.
+
+An organization trail is listed in every member's DescribeTrails (its ARN in the
+management account) and members may read its status and selectors by that ARN, so
+the account-level controls (3.1, 3.10, 3.11, 4.x) see it as one of the member's
+trails and credit it by name. 3.4 also gives a member a unit for the organization trail
+that covers it (``cloudwatch_trails``); 3.2, 3.3, 3.6 and 3.7 judge it in the account
+that owns it only.
 """
 from __future__ import annotations
 
@@ -44,6 +51,18 @@ class Trail(Unit):
     def owner(self) -> str:
         """The account the trail belongs to (an organisation trail's is the management account)."""
         return self.resource.split(":")[4]
+
+    @property
+    def covers_from_organization(self) -> bool:
+        """An organization trail of another account (the management account) covering this one."""
+        return bool(self.raw.get("IsOrganizationTrail")) and self.owner != self.account
+
+    @property
+    def named(self) -> str:
+        """The trail as a verdict names it: an organization trail with the account owning it."""
+        if self.covers_from_organization:
+            return f"organization trail {self.name} of account {self.owner}"
+        return f"trail {self.name}"
 
     def gap(self, needed) -> str | None:
         """Why the trail does not record every event of ``needed`` (None when it does)."""
@@ -194,8 +213,20 @@ def _own_trails(inv, account: str, found: TrailView) -> list[Unit]:
 
 
 def all_trails(inv):
-    """Unit source (3.2, 3.4, 3.7): the account's own trails that record in an audited region."""
+    """Unit source (3.2, 3.7): the account's own trails that record in an audited region."""
     return _per_account(inv, lambda account, found: _own_trails(inv, account, found), what="trails")
+
+
+def cloudwatch_trails(inv):
+    """Unit source (3.4): the account's own trails, and the organization trails that cover it
+    (recording in an audited region), each judged on what the member reads of it."""
+    def build(account: str, found: TrailView) -> list[Unit]:
+        regions = inv.estate.account(account).regions
+        covering = [t for t in found.trails
+                    if t.covers_from_organization and (t.multi_region or t.home_region in regions)]
+        return _own_trails(inv, account, found) + covering
+
+    return _per_account(inv, build, what="trails")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,7 +249,7 @@ class AccountTrails(Unit):
                 continue
             gap = trail.gap(selectors_rules.ALL_MANAGEMENT)
             if trail.is_logging and gap is None:
-                return trail, f"multi-region trail {trail.name} is logging and records all management events"
+                return trail, f"multi-region {trail.named} is logging and records all management events"
             gaps.append(f"trail {trail.name} " + (gap or "is not logging"))
         if unknown:
             raise unknown[0]
@@ -290,7 +321,7 @@ class BucketObjectLogging(Unit):
             elif trail.is_logging is None:
                 unknown.append(trail.errors["status"])
             elif trail.is_logging:
-                return trail, f"trail {trail.name} records every object-level {kind} event of S3 bucket {self.name}"
+                return trail, f"{trail.named} records every object-level {kind} event of S3 bucket {self.name}"
             else:
                 gaps.append(f"trail {trail.name} would record them but is not logging")
         if unknown:

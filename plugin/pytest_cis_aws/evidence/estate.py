@@ -28,6 +28,10 @@ class Estate:
     accounts: list[AccountInfo]
     started: dt.datetime  # the run's clock: ages (45, 90 days) are measured from here
     partition: str = partitions.DEFAULT  # the caller's: every ARN and region list comes from it
+    # Every account the run was given, whichever shard audits it (empty: ``accounts``). An
+    # organisation's shared evidence (the log group of its trail, its analyzer) is read from
+    # these accounts without auditing them, so merged shards equal one run.
+    run_accounts: tuple[str, ...] = ()
 
     @property
     def integrated(self) -> list[AccountInfo]:
@@ -36,16 +40,22 @@ class Estate:
     def account(self, account_id: str) -> AccountInfo:
         return next(a for a in self.accounts if a.id == account_id)
 
+    def in_run(self, account_id: str) -> bool:
+        """Part of the run: audited here, or given to the run and audited by another shard."""
+        return account_id in self.run_accounts or any(a.id == account_id for a in self.accounts)
+
     @property
     def regions(self) -> list[str]:
         return sorted({r for a in self.accounts for r in a.regions})
 
     def to_dict(self) -> dict:
-        return {"started": self.started, "partition": self.partition, "accounts": [asdict(a) for a in self.accounts]}
+        return {"started": self.started, "partition": self.partition, "accounts": [asdict(a) for a in self.accounts],
+                "run_accounts": list(self.run_accounts)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Estate":
-        return cls([AccountInfo(**a) for a in data["accounts"]], data["started"], data.get("partition", partitions.DEFAULT))
+        return cls([AccountInfo(**a) for a in data["accounts"]], data["started"], data.get("partition", partitions.DEFAULT),
+                   tuple(data.get("run_accounts", ())))
 
 
 def unavailable_error(account: AccountInfo) -> AwsCallError:
@@ -64,6 +74,7 @@ def discover_estate(
     sessions: SessionFactory,
     reader: AwsReader,
     max_workers: int,
+    run_accounts: list[str] | None = None,
 ) -> Estate:
     started = run_clock()
     partition = sessions.partition
@@ -91,7 +102,7 @@ def discover_estate(
 
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(accounts)))) as pool:
         found = list(pool.map(one, accounts))
-    return Estate(sorted(found, key=lambda a: a.id), started, partition)
+    return Estate(sorted(found, key=lambda a: a.id), started, partition, tuple(sorted(set(run_accounts or accounts))))
 
 
 def _why_skipped(region: str, partition: str) -> str:

@@ -59,6 +59,15 @@ class IamAccount(Unit):
     support_roles: tuple[str, ...] = ()  # roles with AWSSupportAccess attached
     cloudshell_entities: tuple[str, ...] = ()  # "user/x", "group/y", "role/z" with AWSCloudShellFullAccess
 
+    def summary_field(self, name: str) -> int:
+        """One count of GetAccountSummary's SummaryMap. AWS documents these fields but gives no
+        default for one left out, so a missing one is an ERROR naming it, never a guess."""
+        value = (self.summary or {}).get(name)
+        if value is None:
+            raise AwsCallError(self.account, GLOBAL_REGION, "iam", "GetAccountSummary", "MissingField",
+                               f"the answer's SummaryMap has no {name}, which this control needs")
+        return value
+
 
 @dataclass(frozen=True)
 class AccessKeySlot:

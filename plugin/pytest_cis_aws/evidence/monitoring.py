@@ -11,6 +11,13 @@ A control passes for an account when one chain holds end to end:
 A failure names the furthest link any chain reached and what broke there. A read that
 failed only matters when no chain holds: then the control is an ERROR naming that read,
 since the missing evidence might have completed a chain.
+
+An organization trail delivers every member's events to a log group of another account
+(the one holding it, in its ARN). Links 2-5 of such a chain are judged there, with that
+account's credentials, when the account is part of the run (audited here or by another
+shard): the same reads as the holder's own audit, so each is still made once. When the
+holder is not part of the run, nothing can be verified from the member: the unit is MANUAL
+and names the account to add (never a FAIL blaming the member, never an unverified PASS).
 """
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ from ..rules import filter_pattern
 from ..rules import trail_selectors as selectors_rules
 from ..rules.trail_selectors import READ, WRITE
 from . import cloudtrail
-from .base import Unevaluable, Unit, collector
+from .base import Collector, Unevaluable, Unit, collector
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class LogGroupWatch:
     errors: dict[str, AwsCallError] = field(default_factory=dict)  # "filters", "alarms", or a topic ARN
     exists: bool = True  # False: the trail names a log group that is gone
     owner: str = ""  # the account holding the log group (an organisation trail's may be another)
+    read: bool = True  # False: another account's group, not read from this one (see ``held_by``)
 
 
 def _arn_part(arn: str, index: int) -> str:
@@ -122,8 +130,32 @@ def log_groups(aws) -> dict[str, LogGroupWatch]:
 def _watch(aws, arn: str) -> LogGroupWatch:
     region, name, owner = _arn_part(arn, 3), log_group_name(arn), _arn_part(arn, 4)
     if owner and owner != aws.account:
-        # an organisation trail delivering to another account's group: nothing to read here
-        return LogGroupWatch(arn, name, region, owner=owner)
+        # an organisation trail delivering to another account's group: AWS lets only that
+        # account read it, so the unit source reads it there (``held_by``) or says it cannot.
+        return LogGroupWatch(arn, name, region, owner=owner, read=False)
+    return _read_watch(aws, arn, region, name, owner)
+
+
+def _held(aws, arn: str) -> LogGroupWatch:
+    """The watch on a log group read in the account that holds it (``aws`` is that account's)."""
+    return _read_watch(aws, arn, _arn_part(arn, 3), log_group_name(arn), _arn_part(arn, 4))
+
+
+# Keyed by (holder account, log group ARN) in the inventory: read once per run however many
+# members an organization trail covers. Only ``held_by`` collects it, never a gather over the
+# estate's regions: the "region" it is collected for is the log group's ARN.
+held_watch = Collector("monitoring.held_watch", True, _held)
+
+
+def held_by(inv, watch: LogGroupWatch) -> LogGroupWatch:
+    """Another account's log group as its holder sees it, when the holder is part of the run
+    (audited here or by another shard); else the unread watch, which the chain reports."""
+    if watch.read or not inv.estate.in_run(watch.owner):
+        return watch
+    return inv.collect(held_watch, watch.owner, watch.arn)
+
+
+def _read_watch(aws, arn: str, region: str, name: str, owner: str) -> LogGroupWatch:
     errors: dict[str, AwsCallError] = {}
     # A trail can keep naming a log group that was deleted: that is a broken link, not an error.
     filters_read = aws.read(
@@ -194,6 +226,10 @@ class ChainVerdict:
     sentence: str  # the chain that holds, or the first link that broke
     # (IAM action, deciding fields) of each link of the chain that holds, or of the one that got furthest.
     links: tuple[tuple[str, dict], ...] = ()
+    # Set when no chain holds, none could be refused by AWS, and an organization trail's chain
+    # could not be judged because its log group's account is not part of the run: why, and
+    # which account to add. The control is then MANUAL, neither a FAIL nor a PASS.
+    unjudged: str | None = None
 
     @property
     def broken(self) -> str | None:
@@ -222,9 +258,13 @@ class MonitoredAccount(Unit):
         multi = sorted(t.name for t in self.trails if t.multi_region)
         furthest = (1, broken, (("cloudtrail:DescribeTrails", {"multi_region_trails": multi}),))
         benchmarks = [_benchmark(text) for text in patterns]
+        unjudged = []
         for trail in candidates:
             watch = self.watches.get(trail.cloudwatch_log_group_arn)
             if watch is None:  # its listing failed: already in ``unknown``
+                continue
+            if not watch.read:
+                unjudged.append(_outside_run(trail, watch))
                 continue
             reached = _chain(control_id, trail, watch, benchmarks, unknown)
             if reached[0] == HOLDS:
@@ -232,6 +272,8 @@ class MonitoredAccount(Unit):
             furthest = max(furthest, reached, key=lambda stage: stage[0])
         if unknown:
             raise unknown[0]
+        if unjudged:
+            return ChainVerdict(False, unjudged[0], furthest[2], unjudged="; ".join(unjudged))
         return ChainVerdict(False, furthest[1], furthest[2])
 
     def first_broken_link(self, control_id: str, patterns: Iterable[str]) -> str | None:
@@ -279,16 +321,19 @@ class MonitoredAccount(Unit):
 HOLDS = 6  # past the fifth link: the chain holds
 
 
+def _outside_run(trail, watch: LogGroupWatch) -> str:
+    return (
+        f"{trail.named} delivers this account's events to log group "
+        f"{watch.name} of account {watch.owner}, which is not part of this run: its metric filters, alarms and "
+        f"topics can only be read there; add account {watch.owner} to --aws-accounts to judge this control"
+    )
+
+
 def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tuple[int, str, tuple]:
     """(HOLDS, the whole chain, links) if links 2-5 hold on this trail's log group, else
     (link, sentence, links)."""
     links = (("cloudtrail:DescribeTrails",
               {"TrailName": trail.name, "CloudWatchLogsLogGroupArn": trail.cloudwatch_log_group_arn}),)
-    if watch.owner and watch.owner != trail.account:
-        return 2, (
-            f"trail {trail.name} delivers to log group {watch.name} of account {watch.owner}, "
-            f"so account {trail.account} has no metric filter of its own on it"
-        ), links
     if not watch.exists:
         return 2, f"log group {watch.name} that trail {trail.name} delivers to does not exist", links
     if "filters" in watch.errors:
@@ -320,7 +365,8 @@ def _chain(control_id, trail, watch: LogGroupWatch, benchmarks, unknown) -> tupl
         else:
             stage = _notified(found, alarms, watch, unknown, with_filter)
             if stage[0] == HOLDS:
-                return HOLDS, f"trail {trail.name} -> log group {watch.name} -> {stage[1]}", stage[2]
+                group = f"log group {watch.name}" + (f" of account {watch.owner}" if watch.owner != trail.account else "")
+                return HOLDS, f"{trail.named} -> {group} -> {stage[1]}", stage[2]
         if furthest is None or stage[0] > furthest[0]:
             furthest = stage
     return furthest
@@ -362,7 +408,7 @@ def accounts(inv):
             continue
         try:
             view = cloudtrail.account_trails(inv, unit.account)
-            watches = inv.collect(log_groups, unit.account)
+            watches = {arn: held_by(inv, watch) for arn, watch in inv.collect(log_groups, unit.account).items()}
         except AwsCallError as error:
             yield Unevaluable(account=unit.account, region=GLOBAL_REGION, resource=unit.account,
                               label="account", error=error)

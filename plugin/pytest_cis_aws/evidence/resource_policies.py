@@ -1,9 +1,11 @@
-"""Resources that carry a resource policy, one unit each (v7.0.0 2.21).
+"""Resources that take a resource policy, one unit each (v7.0.0 2.21).
 
 S3 buckets (from the S3 collector), SQS queues, SNS topics, Lambda functions, KMS keys,
-Secrets Manager secrets, EventBridge event buses and Glacier vaults. A resource without a
-policy is no unit (nothing to judge); a resource whose policy could not be read is one,
-and reports ERROR naming the call. Collectors here run only when 2.21 is selected.
+Secrets Manager secrets, EventBridge event buses (the default bus too) and Glacier vaults.
+Every such resource is a unit, with a policy or not: one without a policy opens nothing and
+passes ("has no resource policy"), so the resources scanned count every resource the
+control looked at, as other tools count them. A resource whose policy could not be read
+reports ERROR naming the call. Collectors here run only when 2.21 is selected.
 """
 from __future__ import annotations
 
@@ -30,17 +32,15 @@ class PolicyHolder(Unit):
         return f"{self.kind} {self.name}"
 
 
-def _holder(aws, region: str, kind: str, label: str, name: str, arn: str, read, text, source: str) -> PolicyHolder | None:
-    """A unit when the policy exists or could not be read; None when there is none."""
-    policy = text(read.value) if read.error is None else None
-    if read.error is None and not policy:
-        return None
+def _holder(aws, region: str, kind: str, label: str, name: str, arn: str, read, text, source: str) -> PolicyHolder:
+    """The resource's unit: its policy (None when it has none), or the error that hid it."""
+    policy = (text(read.value) or None) if read.error is None else None
     return PolicyHolder(account=aws.account, region=region, resource=arn, label=f"{label}/{name}", kind=kind,
                         name=name, policy=policy, source=source, errors=errors_of(policy=read))
 
 
-def _kept(found: Iterable[PolicyHolder | None]) -> list[PolicyHolder]:
-    return [unit for unit in found if unit is not None]
+def _kept(found: Iterable[PolicyHolder]) -> list[PolicyHolder]:
+    return list(found)
 
 
 @collector(regional=True)
@@ -120,8 +120,9 @@ def bus_policies(aws, region) -> list[PolicyHolder]:
             break
     return [
         PolicyHolder(account=aws.account, region=region, resource=bus["Arn"], label=f"event-bus/{bus['Name']}",
-                     kind="EventBridge event bus", name=bus["Name"], policy=bus["Policy"], source="events:ListEventBuses")
-        for bus in buses if bus.get("Policy")
+                     kind="EventBridge event bus", name=bus["Name"], policy=bus.get("Policy") or None,
+                     source="events:ListEventBuses")
+        for bus in buses
     ]
 
 
@@ -142,8 +143,6 @@ def vault_policies(aws, region) -> list[PolicyHolder]:
 def _bucket_holders(account: str, buckets: list[s3.Bucket]) -> Iterator[Unit]:
     for bucket in buckets:
         error = bucket.errors.get(POLICY)
-        if bucket.policy is None and error is None:
-            continue
         yield PolicyHolder(account=account, region=bucket.region, resource=bucket.resource, label=bucket.label,
                            kind="S3 bucket", name=bucket.name, policy=bucket.policy, source="s3:GetBucketPolicy",
                            errors={POLICY: error} if error is not None else {})
@@ -162,7 +161,7 @@ REGIONAL: tuple[tuple[Callable, str], ...] = (
 
 
 def all_policy_holders(inv) -> Iterator[Unit]:
-    """Unit source: every resource with a resource policy, of every kind, account and region."""
+    """Unit source: every resource that takes a resource policy, of every kind, account and region."""
     yield from inv.per_account(s3.buckets, _bucket_holders, what="buckets")
     for source, what in REGIONAL:
         yield from inv.per_region(source, lambda account, region, found: found, what=what)

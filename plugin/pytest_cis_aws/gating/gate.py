@@ -31,6 +31,7 @@ class Gate:
         self.custom_controls = tuple(custom_controls)  # a team's own, listed with the version's
         self.organization: OrgAccounts | None = None
         self.shard_accounts: list[str] | None = None
+        self.run_accounts: list[str] = []  # every account of the run, before sharding
         self.user_deselected: set[str] = set()  # controls wholly deselected by -k / -m
 
     # -- accounts (controller) ------------------------------------------------
@@ -40,6 +41,7 @@ class Gate:
         if self.options.all_accounts:
             self.organization = list_organization(self.options.exclude_accounts)
             accounts = self.organization.active
+        self.run_accounts = list(accounts)
         if self.options.shard:
             accounts = self.options.shard.accounts(accounts)
             self.shard_accounts = accounts

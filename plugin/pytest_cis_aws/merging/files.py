@@ -25,6 +25,8 @@ def finding_from_json(entry: dict) -> dict[str, str]:
     """A finding as the summary state holds it (the inverse of findings_json.entry)."""
     finding = {name: str(entry.get(name, "")) for name in findings_json.FINDING_FIELDS}
     finding["test_id"] = entry["test_id"]
+    if "owner" in entry:  # the shard read owners (--cis-owner-tag)
+        finding["owner"] = str(entry["owner"])
     # The unit id in the test id is "<account>-<region>-<label>", or "<account>-<region>" for
     # a unit without a label (evidence/base.py); the label orders findings, names OCSF resources.
     unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
@@ -34,7 +36,10 @@ def finding_from_json(entry: dict) -> dict[str, str]:
         # Kept as read: outcomes.evidence_of takes the list (no JSON text made to be parsed again).
         finding["evidence"] = entry["evidence"]
     if entry.get("fix"):
-        finding["fix"] = entry["fix"]
+        # The fix object ({"command": ..., "placeholders": [...]} or {"command": null, "why": ...})
+        # as a run holds it (fixes.Fix.to_json): every writer reads it through fixes.of(), and
+        # OSCAL's remarks name it as a run's do.
+        finding["fix"] = json.dumps(entry["fix"], sort_keys=True)
     waiver = entry.get("waiver")
     if waiver:
         finding.update(waiver=waiver["id"], waiver_reason=waiver["reason"],

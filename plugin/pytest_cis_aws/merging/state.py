@@ -37,7 +37,8 @@ class StreamedSummary(SummaryState):
         super().__init__(*args, **kwargs)
         self.shards = shards
         self.key = sort_key({c.id: i for i, c in enumerate(self.controls)})
-        # (control, account, status) -> units: every count a renderer shows derives from it.
+        # (control, account, status, owner) -> units: every count a renderer shows derives from
+        # it (owner "" without --cis-owner-tag).
         self.tally: Counter = Counter()
         self.noted: list[dict] = []
         self.count = 0
@@ -80,7 +81,7 @@ class StreamedSummary(SummaryState):
             if last is not None and position < last:
                 return None
             last = position
-            tally[finding["control"], finding["account"], finding["status"]] += 1
+            tally[finding["control"], finding["account"], finding["status"], finding.get("owner", "")] += 1
             if is_noted(finding):
                 noted.append(finding)
             count += 1
@@ -94,7 +95,7 @@ class StreamedSummary(SummaryState):
 
     def failing_accounts(self) -> dict[str, set[str]]:
         failing: dict[str, set[str]] = {}
-        for (control, account, status), n in self.tally.items():
+        for (control, account, status, _owner), n in self.tally.items():
             if status in FAILED_STATUSES and n:
                 failing.setdefault(control, set()).add(account)
         return failing
@@ -115,18 +116,23 @@ class StreamedSummary(SummaryState):
             accounts.setdefault(account, Counter()).update(counts)
         return dict(sorted(accounts.items()))
 
+    def per_owner(self) -> dict[str, Counter]:
+        if self.owners is None:
+            return {}
+        return dict(sorted(self._by(3).items()))
+
     def account_section_counts(self) -> dict[str, dict[str, Counter]]:
         section_of = {c.id: c.section for c in self.controls}
         cells = {account: {number: Counter() for number in dict.fromkeys(section_of.values())}
                  for account in self.per_account()}
-        for (control, account, status), n in self.tally.items():
+        for (control, account, status, _owner), n in self.tally.items():
             if control in section_of:
                 cells[account][section_of[control]][status] += n
         return cells
 
     def by_status(self) -> Counter:
         counts: Counter = Counter()
-        for (_control, _account, status), n in self.tally.items():
+        for (_control, _account, status, _owner), n in self.tally.items():
             counts[status] += n
         return counts
 

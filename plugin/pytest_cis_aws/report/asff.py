@@ -16,6 +16,7 @@ from ..aws import partitions
 from ..custom.metadata import CustomControl
 from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
+from .. import fixes
 from . import exchange
 
 SCHEMA_VERSION = "2018-10-08"
@@ -104,7 +105,7 @@ def finding_of(finding: dict, version: str, controls: dict, timestamp: str, regi
         "RecordState": RECORD_STATE.get(status, "ACTIVE"),
         "Workflow": {"Status": WORKFLOW_STATUS.get(status, "NEW")},
     }
-    remediation = exchange.remediation_text(control, finding.get("fix", ""))
+    remediation = exchange.remediation_text(control, fixes.text(fixes.of(finding)))
     if remediation and exchange.needs_remediation(finding):
         out["Remediation"] = {"Recommendation": {"Text": _cut(remediation, RECOMMENDATION_MAX)}}
     return out

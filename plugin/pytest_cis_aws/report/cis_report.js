@@ -203,16 +203,19 @@
     var status = document.getElementById("cis-find-status").value;
     var control = document.getElementById("cis-find-control").value;
     var account = document.getElementById("cis-find-account").value;
+    var ownerSelect = document.getElementById("cis-find-owner");  // only with --cis-owner-tag
+    var owner = ownerSelect ? ownerSelect.value : "";
     if (text && finder.haystack === null) {
       finder.haystack = d.units.map(function (unit) {
         return [d.controls[unit[0]], d.accounts[unit[1]], d.regions[unit[2]], unit[3], d.statuses[unit[4]], unit[5],
-                d.tests[unit[6]] + "[" + unit[7] + "]"].join("\n").toLowerCase();
+                d.tests[unit[6]] + "[" + unit[7] + "]", d.owners[unit[10]]].join("\n").toLowerCase();
       });
     }
     var candidates = control === "" ? d.units.map(function (_, index) { return index; }) : d.byControl[Number(control)];
     finder.matches = candidates.filter(function (index) {
       var unit = d.units[index];
       return (status === "" || unit[4] === Number(status)) && (account === "" || unit[1] === Number(account)) &&
+        (owner === "" || unit[10] === Number(owner)) &&
         (!text || finder.haystack[index].indexOf(text) >= 0);
     });
     if (finder.sortKey !== null) {
@@ -260,13 +263,17 @@
     fillSelect("cis-find-status", d.statuses);
     fillSelect("cis-find-control", d.controls);
     fillSelect("cis-find-account", d.accounts);
+    if (document.getElementById("cis-find-owner")) {
+      fillSelect("cis-find-owner", d.owners.map(function (name) { return name || "(no owner)"; }));
+    }
     var timer = null;
     document.getElementById("cis-find-text").addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(search, 150);
     });
-    ["cis-find-status", "cis-find-control", "cis-find-account"].forEach(function (id) {
-      document.getElementById(id).addEventListener("change", search);
+    ["cis-find-status", "cis-find-control", "cis-find-account", "cis-find-owner"].forEach(function (id) {
+      var select = document.getElementById(id);
+      if (select) select.addEventListener("change", search);
     });
     document.getElementById("cis-find-more").addEventListener("click", showMore);
     Array.prototype.forEach.call(document.querySelectorAll("#cis-find-table th.cis-sortable"), function (th) {

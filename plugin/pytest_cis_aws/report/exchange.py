@@ -108,16 +108,15 @@ def needs_remediation(finding: dict) -> bool:
 
 
 def remediation_text(control: Control | None, fix: str = "") -> str:
-    """The control's remediation in our words: console steps, CLI, and this resource's fix."""
+    """This resource's fix first (ASFF keeps 512 characters), then the control's remediation in
+    our words: console steps and CLI."""
     if control is None:
         return ""
-    parts = []
+    parts = [f"For this resource: {fix}"] if fix else []
     if control.console:
         parts.append("In the AWS console: " + " ".join(f"{n}. {step}" for n, step in enumerate(control.console, 1)))
     if control.cli:
         parts.append("With the AWS CLI: " + " ; ".join(control.cli))
-    if fix:
-        parts.append(f"For this resource: {fix}")
     return "\n".join(parts) or control.manual_check or ""
 
 

@@ -5,10 +5,9 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from .. import fixes
 from ..custom.metadata import CustomControl
 from ..outcomes import evidence_of
-
-FIX_FIELD = "fix"  # as report/view.py's: the unit's own fix command
 from ..summary import SummaryState
 
 FINDING_FIELDS = ("control", "title", "level", "check", "assessment", "account", "region", "resource", "status",
@@ -27,14 +26,13 @@ def waiver_of(finding: dict[str, str]) -> dict | None:
     }
 
 
-def entry(f: dict) -> dict:
-    """One finding as the file holds it."""
-    out = {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
-           "waiver": waiver_of(f), "evidence": evidence_of(f)}
-    if f.get(FIX_FIELD):
-        # This resource's fix, filled in: cis-merge's outputs carry it as a run's do.
-        out[FIX_FIELD] = f[FIX_FIELD]
-    return out
+def entry(f: dict, owners: bool = False) -> dict:
+    """One finding as the file holds it (``owners``: the run read owners, --cis-owner-tag)."""
+    return {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
+            **({"owner": f.get("owner", "")} if owners else {}),
+            "waiver": waiver_of(f), "evidence": evidence_of(f),
+            # FAIL, WAIVED and KNOWN: {"command": ..., "placeholders": [...]} or {"command": null, "why": ...}
+            **({"fix": fixes.of(f)} if f.get("fix") else {})}
 
 
 def head(state: SummaryState) -> dict:
@@ -64,11 +62,13 @@ def head(state: SummaryState) -> dict:
         "scores": state.scores(),
         "gating": state.gating.to_dict() if state.gating else None,
         "aws_calls": state.aws_calls,
+        # --cis-owner-tag: the tag, and how account tags were read; each finding then has "owner".
+        **({"owners": state.owners.to_dict()} if state.owners else {}),
     }
 
 
 def document(state: SummaryState) -> dict:
-    return {**head(state), "findings": [entry(f) for f in state.sorted_findings()]}
+    return {**head(state), "findings": [entry(f, bool(state.owners)) for f in state.sorted_findings()]}
 
 
 def write(state: SummaryState, path: Path) -> None:
@@ -79,8 +79,8 @@ def write(state: SummaryState, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
         out.write(json.dumps(head(state), indent=2)[: -len("\n}")] + ',\n  "findings": [')
-        separator = "\n    "
+        separator, owners = "\n    ", bool(state.owners)
         for f in state.sorted_findings():
-            out.write(separator + json.dumps(entry(f)))
+            out.write(separator + json.dumps(entry(f, owners)))
             separator = ",\n    "
         out.write("\n  ]\n}\n" if separator != "\n    " else "]\n}\n")

@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from ..outcomes import FAIL
 from ..summary import SummaryState
+from .. import fixes
 from . import view
 
 TEMPLATE = "cis_report.html"
@@ -41,7 +42,8 @@ COMPRESS_ABOVE = LAZY_ABOVE
 CHUNK_UNITS = 25000
 GZIP_LEVEL = 6
 # How the JSON's unit rows are laid out (the script reads them by position).
-UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence")
+UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence",
+               "owner")
 # What must not appear raw in a <script> block's JSON (markup from AWS cannot end it), and its escape.
 _SCRIPT_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                   ("\u2029", "\\u2029"))
@@ -83,7 +85,7 @@ class _Tables:
 
     def __init__(self, state: SummaryState):
         self.tables: dict[str, dict[str, int]] = {name: {} for name in ("controls", "accounts", "regions", "statuses",
-                                                                         "tests")}
+                                                                         "tests", "owners")}
         for control in state.controls:  # benchmark order, so sorting by index sorts by control
             self.index("controls", control.id)
 
@@ -105,9 +107,10 @@ def _rows(state: SummaryState, tables: _Tables) -> Iterator[list]:
             index("controls", finding["control"]), index("accounts", finding["account"]),
             index("regions", finding["region"]), finding["resource"], index("statuses", finding["status"]),
             finding["message"], index("tests", test), case[:-1] if case.endswith("]") else case,
-            finding.get(view.FIX_FIELD, ""),
+            fixes.text(fixes.of(finding)),
             # The deciding fields, shown behind a disclosure per failing resource (none for the rest).
             [[item.source, item.fields] for item in view.evidence_items(finding)] if finding["status"] == FAIL else [],
+            index("owners", finding.get("owner", "")),  # --cis-owner-tag; the finder filters by it
         ]
 
 

@@ -1,6 +1,6 @@
 """``--cis-md PATH``: totals and the compliance summary in Markdown, for CI logs and
 pull-request comments. Apart from ids, titles and counts, it carries the reasons accounts
-could not be integrated, the facts manual controls recorded for the person deciding, and
+could not be integrated, the regions not audited and why, the facts manual controls recorded for the person deciding, and
 why a control does not apply to a unit: all text from AWS is escaped."""
 from __future__ import annotations
 
@@ -11,11 +11,17 @@ from ..summary import SummaryState
 from . import terminal, view
 
 # Characters Markdown (and GitHub's HTML sanitiser) would read as syntax.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
 
-def _text(value: str) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+def md_lines(value: str) -> str:
+    """Several lines, each escaped as md_text escapes one, the line breaks kept (a fix's commands)."""
+    return "\n".join(SPECIAL.sub(r"\\\1", line) for line in str(value).splitlines())
+
+
+def md_text(value: str) -> str:
+    """Text from AWS (or anywhere) made inert in Markdown: one line, its special characters escaped."""
+    return SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
 
 
 def document(state: SummaryState, command: str = "") -> str:
@@ -35,12 +41,15 @@ def document(state: SummaryState, command: str = "") -> str:
     score = t.score
     out += ["", f"Compliance score: **{terminal.percent(score)}** ({terminal.score_note(score)})"]
     for status, count in v.other_statuses:
-        out.append(f"\n{_text(view.status_label(status))}: {count}")
+        out.append(f"\n{md_text(view.status_label(status))}: {count}")
     if v.not_integrated:
         out += ["", "Accounts not integrated:", ""]
-        out += [f"- {a.id}: {_text(a.reason)}" for a in v.not_integrated]
+        out += [f"- {a.id}: {md_text(a.reason)}" for a in v.not_integrated]
+    if v.skipped_regions:  # opt-in regions not enabled, regions an SCP closes: not audited, never passed
+        out += ["", "Regions not audited:", ""]
+        out += [f"- {account} {region}: {md_text(reason)}" for account, region, reason in v.skipped_regions]
     if v.gating_notes:
-        out += [""] + [f"- {_text(note)}" for note in v.gating_notes]
+        out += [""] + [f"- {md_text(note)}" for note in v.gating_notes]
     errors = ["Errors"] if v.show_errors else []
     out += [
         "",
@@ -49,12 +58,18 @@ def document(state: SummaryState, command: str = "") -> str:
     ]
     for section in v.sections:
         subtotal = [section.failed, section.passed] + ([section.errors] if errors else []) + [section.score.text]
-        out.append(f"| **{section.number}** | **{_text(section.title)}** |" + "".join(f" **{n}** |" for n in subtotal))
+        out.append(f"| **{section.number}** | **{md_text(section.title)}** |" + "".join(f" **{n}** |" for n in subtotal))
         for row in section.rows:
             counts = [row.failed, row.passed] + ([row.errors] if errors else []) + [row.score.text]
-            out.append(f"| {row.control.id} | {_text(row.control.title)} |" + "".join(f" {n} |" for n in counts))
+            out.append(f"| {row.control.id} | {md_text(row.control.title)} |" + "".join(f" {n} |" for n in counts))
     out += ["", "| Account | Failed | Passed | Errors | Manual | % |", "|---|---:|---:|---:|---:|---:|"]
     out += [f"| {a.id} | {a.failed} | {a.passed} | {a.errors} | {a.manual} | {a.score.text} |" for a in v.per_account]
+    if v.owners:
+        out += ["", f"Owners: the value of tag {md_text(v.owners.tag)} on the resource, else on its account."
+                + (f" {md_text(v.owners.account_tags)}" if v.owners.account_tags else ""),
+                "", "| Owner | Failed | Passed | Errors | Manual | % |", "|---|---:|---:|---:|---:|---:|"]
+        out += [f"| {md_text(o.id) or '(no owner)'} | {o.failed} | {o.passed} | {o.errors} | {o.manual} | {o.score.text} |"
+                for o in v.per_owner]
     out += _noted(v.details)
     return "\n".join(out) + "\n"
 
@@ -66,15 +81,15 @@ def _noted(details: list[view.Detail]) -> list[str]:
     if manual:
         out += ["", "## Facts to review", "", "Manual controls: a person decides, from the facts the suite read."]
         for detail in manual:
-            out += ["", f"### {detail.control.id} {_text(detail.control.title)}"]
+            out += ["", f"### {detail.control.id} {md_text(detail.control.title)}"]
             for unit in detail.manual:
-                out += ["", f"- **{unit.account} {_text(unit.region)} {_text(unit.resource)}**: {_text(unit.message)}"]
-                out += [f"  - {_text(item.source)} {_text(name)}: {_text(value)}"
+                out += ["", f"- **{unit.account} {md_text(unit.region)} {md_text(unit.resource)}**: {md_text(unit.message)}"]
+                out += [f"  - {md_text(item.source)} {md_text(name)}: {md_text(value)}"
                         for item in unit.evidence for name, value in item.fields]
     not_applicable = [(d, unit) for d in details for unit in d.not_applicable]
     if not_applicable:
         out += ["", "## Not applicable", "", "Never counted as passed or failed.", ""]
-        out += [f"- {d.control.id} {unit.account} {_text(unit.region)} {_text(unit.resource)}: {_text(unit.message)}"
+        out += [f"- {d.control.id} {unit.account} {md_text(unit.region)} {md_text(unit.resource)}: {md_text(unit.message)}"
                 for d, unit in not_applicable]
     return out
 

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
 from ..summary import SummaryState
+from .. import fixes
 from . import exchange
 
 OCSF_VERSION = "1.5.0"
@@ -126,7 +127,7 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
         # The check (stable across benchmark versions) and the test that decided the verdict.
         "unmapped": {"check": finding.get("check") or finding["control"], "test_id": finding["test_id"]},
     }
-    remediation = exchange.remediation_text(control, finding.get("fix", ""))
+    remediation = exchange.remediation_text(control, fixes.text(fixes.of(finding)))
     if remediation and exchange.needs_remediation(finding):
         out["remediation"] = {"desc": remediation}
     if status == NOT_APPLICABLE:

@@ -22,6 +22,11 @@ from pathlib import Path
 from typing import Callable
 
 DEFAULT_ASFF_REGION = "us-east-1"
+DEFAULT_HISTORY_KEEP = 400
+
+
+class SettingError(ValueError):
+    """A bad value for a writer's setting; the message is one sentence naming the option."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,46 @@ class WriteContext:
 
     command: str
     asff_region: str = DEFAULT_ASFF_REGION
+    history_keep: int = DEFAULT_HISTORY_KEEP  # runs the --cis-history file keeps
+
+
+def _at_least_one(flag: str, raw) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise SettingError(f"{flag} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise SettingError(f"{flag} must be at least 1")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    """An option that tunes a writer (not a file of its own): offered by a run and cis-merge alike."""
+
+    flag: str
+    field: str  # the WriteContext field it sets
+    metavar: str
+    default: object
+    help: str
+    convert: Callable[[str, object], object]  # (flag, raw value) -> value; SettingError if bad
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("--cis-history-keep", "history_keep", "N", DEFAULT_HISTORY_KEEP,
+            f"runs kept in the --cis-history file, the oldest dropped first (default: {DEFAULT_HISTORY_KEEP})",
+            _at_least_one),
+)
+
+
+def context(command: str, get: Callable[[str], object]) -> WriteContext:
+    """The writers' context from the options (a run's or cis-merge's); SettingError if one is bad."""
+    values = {s.field: s.convert(s.flag, get(s.dest)) for s in SETTINGS}
+    return WriteContext(command, str(get("cis_asff_region") or DEFAULT_ASFF_REGION), **values)
 
 
 @dataclass(frozen=True)
@@ -57,6 +102,12 @@ OUTPUTS: tuple[Output, ...] = (
     Output("--cis-ocsf", "also write every finding as an OCSF Compliance Finding (JSON Lines) to PATH", ".ocsf:write_file"),
     Output("--cis-asff", "also write the findings in AWS Security Finding Format, for securityhub batch-import-findings, to PATH",
            ".asff:write_file"),
+    Output("--cis-oscal", "also write the run as an OSCAL assessment-results document (JSON) to PATH",
+           ".oscal:write_file"),
+    Output("--cis-history", "append this run's scores to the history file PATH (JSON Lines) and draw the trend "
+           "in the HTML report", ".history:write_file"),
+    Output("--cis-fixes", "also write every failing unit's fix as one shell script, grouped by account and region, "
+           "for a person to review and run, to PATH", "..fixes.script:write_file"),
 )
 
 

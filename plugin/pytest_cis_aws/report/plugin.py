@@ -13,7 +13,8 @@ import pytest
 
 from ..audit import NAME as AUDIT
 from ..items import ControlItem
-from ..outcomes import PREFIX, finding_of
+from .. import fixes
+from ..outcomes import FAIL, KNOWN, PREFIX, WAIVED, finding_of
 from ..roles import is_controller
 from . import html, outputs, paths, view
 
@@ -22,6 +23,8 @@ DEFAULT_HTML = "reports/report.html"
 # junitxml writes the teardown report's properties, which come from the item: plain names,
 # apart from the cis_* outcome properties (those are on the deciding report only).
 JUNIT_PROPERTIES = ("control", "account", "region", "resource")
+# The statuses whose finding carries a fix.
+FIX_STATUSES = (FAIL, WAIVED, KNOWN)
 
 
 def default_html(config: pytest.Config) -> None:
@@ -75,13 +78,14 @@ class CisReports:
                           "resource": unit.resource}
                 item.user_properties.extend((name, values[name]) for name in JUNIT_PROPERTIES)
 
-    @pytest.hookimpl(wrapper=True)
+    # tryfirst: the outermost wrapper, so the audit's verdict (and the gate's WAIVED or KNOWN)
+    # is on the report when this looks.
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
-        if report.when == "call" and report.failed and isinstance(item, ControlItem):
-            fix = view.fill_fix(item.control.fix, item.unit)
-            if fix:
-                report.user_properties.append((PREFIX + view.FIX_FIELD, fix))
+        if report.when == "call" and isinstance(item, ControlItem) and _needs_fix(report):
+            fix = fixes.build(item.control, item.unit)
+            report.user_properties.append((PREFIX + view.FIX_FIELD, fix.to_json()))
         return report
 
     # -- pytest-html, on the controller ----------------------------------------
@@ -93,10 +97,14 @@ class CisReports:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list, session) -> None:
-        report_view = view.build(self.audit.state, self.command_line())
+        state = self.audit.state
+        history = self.config.getoption("cis_history", None)
+        state.history_path = Path(history) if history else None  # the trend's runs
+        state.history_keep = outputs.context("", lambda dest: self.config.getoption(dest, None)).history_keep
+        report_view = view.build(state, self.command_line())
         if self._html_report is not None:
             self._html_report.title = report_view.title
-        prefix.append(html.fragment(report_view, self.audit.state))
+        prefix.append(html.fragment(report_view, state))
 
     @pytest.hookimpl(optionalhook=True, tryfirst=True)
     def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
@@ -122,5 +130,12 @@ class CisReports:
         audit = self.audit
         if not is_controller(self.config) or audit is None or audit.inventory is None:
             return
-        context = outputs.WriteContext(self.command_line(), self.config.getoption("cis_asff_region"))
+        audit.read_owners()  # --cis-owner-tag: owners before any file is written
+        context = outputs.context(self.command_line(), lambda dest: self.config.getoption(dest, None))
         self.written = outputs.write_requested(audit.state, lambda dest: self.config.getoption(dest, None), context)
+
+
+def _needs_fix(report) -> bool:
+    """A failing unit, accepted (WAIVED, KNOWN) or not: every one of them carries a fix."""
+    status = next((value for name, value in reversed(report.user_properties) if name == PREFIX + "status"), None)
+    return status in FIX_STATUSES

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from ..outcomes import ERROR, FAIL, MANUAL, NOT_APPLICABLE, evidence_of
 from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
-from . import charts, terminal
+from .. import fixes
+from . import charts, history, terminal, trend
 
-# The finding property carrying a control's per-resource fix, filled in for the unit.
+# The finding property carrying a failing unit's fix (fixes.Fix as JSON).
 FIX_FIELD = "fix"
 
 
@@ -109,6 +110,7 @@ class WaivedUnit:
     owner: str
     expires: str
     evidence: list[EvidenceItem] = field(default_factory=list)
+    fix: str = ""  # accepted is not fixed: the fix is shown beside the waiver
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class Detail:
             unit_anchor = "" if account in anchored else account_anchor(self.control.id, account)
             anchored.add(account)
             out.append(FailingUnit(account, finding["region"], finding["resource"], finding["message"],
-                                   finding.get(FIX_FIELD, ""), unit_anchor, evidence_items(finding)))
+                                   fixes.text(fixes.of(finding)), unit_anchor, evidence_items(finding)))
         return out
 
     @property
@@ -188,6 +190,10 @@ class View:
     # Baseline, waivers and what this run left out (plugin/pytest_cis_aws/gating), worded as in the terminal.
     gating_notes: list[str] = field(default_factory=list)
     charts: charts.Charts | None = None
+    trend: trend.Trend | None = None  # with --cis-history: the kept runs and this one
+    # With --cis-owner-tag: the tag and how account tags were read (owners.OwnerReport), and a row per owner.
+    owners: object | None = None
+    per_owner: list[AccountRow] = field(default_factory=list)
 
     @property
     def other_statuses(self) -> list[tuple[str, int]]:
@@ -236,7 +242,7 @@ def build(state: SummaryState, command: str = "") -> View:
             waived.setdefault(finding["control"], []).append(
                 WaivedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
                            finding.get("waiver_reason", ""), finding.get("waiver_owner", ""),
-                           finding.get("waiver_expires", ""), evidence_items(finding))
+                           finding.get("waiver_expires", ""), evidence_items(finding), fixes.text(fixes.of(finding)))
             )
     details = [
         Detail(row, waived.get(row.control.id, []), noted.get((row.control.id, MANUAL), []),
@@ -270,8 +276,25 @@ def build(state: SummaryState, command: str = "") -> View:
         details=details,
         show_errors=any(r.errors for r in rows),
         charts=charts.build(state, first_failing),
+        trend=_trend(state),
+        owners=state.owners,
+        per_owner=[AccountRow(owner, sum(counts[s] for s in FAILED_STATUSES), sum(counts[s] for s in PASSED_STATUSES),
+                              counts[ERROR], counts[MANUAL], True, "", score=Score.of(counts))
+                   for owner, counts in state.per_owner().items()],
         gating_notes=[line.strip() for line in terminal.gating_lines(state.gating)],
     )
+
+
+def _trend(state: SummaryState) -> trend.Trend | None:
+    if state.history_path is None:
+        return None
+    try:
+        runs = history.runs(state, state.history_path)
+    except history.HistoryError:
+        return None  # checked before the run: the file changed since, so no trend rather than no report
+    if state.history_keep:
+        runs = runs[-state.history_keep:]  # what the file keeps once this run is written
+    return trend.build(runs, state.benchmark, {c.section: c.section_title for c in state.controls})
 
 
 class _KeepMissing(dict):

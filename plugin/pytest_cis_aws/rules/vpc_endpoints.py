@@ -1,11 +1,12 @@
-"""Does a VPC reach S3 through a gateway endpoint from every subnet that routes to the internet?
+"""Does a VPC reach S3 through an endpoint from every subnet that routes to the internet?
 (v7.0.0 6.8; no AWS calls.)
 
 A subnet uses its explicitly associated route table, else its VPC's main one. It routes to
 the internet when that table sends 0.0.0.0/0 or ::/0 to an internet gateway (``igw-``), a
 NAT gateway (``nat-``) or an egress-only internet gateway (``eigw-``); a blackhole route
 goes nowhere. Such a subnet would reach S3 over the internet unless an S3 gateway endpoint
-is routed from its route table.
+is routed from its route table, or an S3 interface endpoint has a network interface in it
+(its SubnetIds): either way S3 is reached inside the VPC.
 
 Which services are judged, and why: only S3 decides the verdict. Nearly every workload in
 a VPC uses S3 (package mirrors, logs, container image layers, AWS's own agents), so an
@@ -44,9 +45,11 @@ class Endpoint:
     service: str  # "s3", "dynamodb", "ssm"... (the last part of the service name)
     kind: str  # Gateway, Interface, GatewayLoadBalancer
     route_tables: tuple[str, ...]
+    subnets: tuple[str, ...] = ()  # an interface endpoint's subnets (its network interfaces)
 
     def describe(self) -> str:
         where = f" (route tables {', '.join(self.route_tables)})" if self.route_tables else ""
+        where += f" (subnets {', '.join(self.subnets)})" if self.subnets else ""
         return f"{self.service} {self.kind.lower()} endpoint {self.id}{where}"
 
 
@@ -83,7 +86,7 @@ def endpoints_of(raw: Iterable[dict]) -> list[Endpoint]:
     """The VPC's endpoints that are in use (available), in a stable order."""
     found = [
         Endpoint(e["VpcEndpointId"], str(e.get("ServiceName", "")).rsplit(".", 1)[-1], e.get("VpcEndpointType", ""),
-                 tuple(sorted(e.get("RouteTableIds", []) or [])))
+                 tuple(sorted(e.get("RouteTableIds", []) or [])), tuple(sorted(e.get("SubnetIds", []) or [])))
         for e in raw if str(e.get("State", "available")).lower() == "available"
     ]
     return sorted(found, key=lambda e: (e.service, e.kind, e.id))
@@ -103,3 +106,10 @@ def without_gateway_endpoint(subnets: list[InternetSubnet], endpoints: list[Endp
     """The internet-routed subnets whose route table no gateway endpoint for ``service`` is routed from."""
     routed = {table for e in endpoints if e.service == service and e.kind == "Gateway" for table in e.route_tables}
     return [s for s in subnets if s.route_table not in routed]
+
+
+def without_endpoint(subnets: list[InternetSubnet], endpoints: list[Endpoint], service: str = JUDGED) -> list[InternetSubnet]:
+    """The internet-routed subnets that reach ``service`` through no endpoint: no gateway
+    endpoint routed from their route table, and no interface endpoint in them."""
+    inside = {subnet for e in endpoints if e.service == service and e.kind == "Interface" for subnet in e.subnets}
+    return [s for s in without_gateway_endpoint(subnets, endpoints, service) if s.subnet not in inside]

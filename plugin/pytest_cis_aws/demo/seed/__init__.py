@@ -9,7 +9,7 @@ from importlib import import_module
 
 from ..clients import EstateClients
 
-SECTIONS = ("section1", "section2", "section3", "section4", "section5", "examples")
+SECTIONS = ("section1", "section2", "section3", "section4", "section5", "examples", "owners")
 
 
 def seed_all(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, ...]) -> None:

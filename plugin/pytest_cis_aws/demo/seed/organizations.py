@@ -10,12 +10,19 @@
 * A second, bare organization managed from another audited account: no trusted access for
   IAM, so 2.1.1 fails there.
 
+The main organization also provides what CIS asks of every member, once (``organization_credit``):
+its organization trail logs to a log group of the management account watched by a whole
+monitoring chain for 4.1-4.15, and its delegated administrator for Access Analyzer runs an
+organization analyzer in the last demo region, so members are credited with both (and a
+member's unit in another region is not).
+
 The other audited accounts are members of the main organization: NOT_APPLICABLE for 2.1.x.
 moto lacks IAM's ListOrganizationsFeatures and Organizations' DescribeResourcePolicy; the
 demo's fillers answer them (``gaps.py``), seeded here.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from botocore.exceptions import ClientError
@@ -29,6 +36,7 @@ CHECKS = frozenset({"org-centralized-root", "org-guardrails", "org-management-no
                     "org-policy-delegation", "org-delegated-admins"})
 CLOSED_ACCOUNT = "444444444444"
 ROOT_FEATURES = ("RootCredentialsManagement", "RootSessions")
+ACCOUNT_OWNERS = ("platform-team", "team-production")  # the management account's, the first member's
 
 
 def join(clients: EstateClients, management: str, account: str, name: str) -> None:
@@ -122,6 +130,33 @@ def bare_organization(clients: EstateClients, management: str) -> str:
     return clients.client("organizations", management).create_organization(FeatureSet="ALL")["Organization"]["Id"]
 
 
+def organization_credit(clients: EstateClients, management: str, administrator: str, regions: tuple[str, ...]) -> None:
+    """What the main organization sets up once for every member: its organization trail
+    ("organization-trail", created by ``guarded_organization``) logging into a log group of the
+    management account with a whole chain for 4.1-4.15, and an organization analyzer of the
+    delegated administrator for Access Analyzer in the last region only."""
+    from . import section3, section4
+
+    home = regions[0]
+    logs = clients.client("logs", management, home)
+    logs.create_log_group(logGroupName="organization-trail-logs")
+    arn = next(g["arn"] for g in logs.describe_log_groups(logGroupNamePrefix="organization-trail-logs")["logGroups"])
+    trail = clients.client("cloudtrail", management, home)
+    trail.update_trail(Name="organization-trail", CloudWatchLogsLogGroupArn=arn,
+                       CloudWatchLogsRoleArn=section4.LOG_ROLE.format(account=management))
+    trail.put_event_selectors(TrailName="organization-trail",
+                              EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}])
+    trail.start_logging(Name="organization-trail")
+    section3.set_cloudwatch_delivery(management, home, "organization-trail", dt.datetime.now(dt.timezone.utc))
+    section4.whole_chains(clients, management, home, "organization-trail-logs", section4.MONITORED,
+                          section4.topic(clients, management, home, "organization-alarms"))
+
+    enable_trusted_access(clients, management, "access-analyzer.amazonaws.com")
+    clients.client("organizations", management).register_delegated_administrator(
+        AccountId=administrator, ServicePrincipal="access-analyzer.amazonaws.com")
+    gaps.access_analyzer.add(administrator, regions[-1], "organization-external-access", type="ORGANIZATION")
+
+
 def seed(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, ...]) -> tuple[str, ...]:
     """The two organizations over the demo's accounts; returns the accounts to audit (the
     main organization's management account first, then ``accounts``)."""
@@ -129,6 +164,11 @@ def seed(clients: EstateClients, accounts: tuple[str, ...], regions: tuple[str, 
     bare = accounts[-1] if len(accounts) > 2 else None
     members = {first: "Production", second: "Sandbox"}
     guarded_organization(clients, CALLER_ACCOUNT, members, regions[0])
+    organization_credit(clients, CALLER_ACCOUNT, first, regions)
+    # Account tags for --cis-owner-tag owner, kept by Organizations in the management account.
+    org = clients.client("organizations", CALLER_ACCOUNT)
+    for account, owner in ((CALLER_ACCOUNT, ACCOUNT_OWNERS[0]), (first, ACCOUNT_OWNERS[1])):
+        org.tag_resource(ResourceId=account, Tags=[{"Key": "owner", "Value": owner}])
     if bare is not None and bare not in members:
         bare_organization(clients, bare)
     return (CALLER_ACCOUNT, *accounts)

@@ -67,10 +67,13 @@ def trail_into_logs(
     read_write: str = "All",
     to_logs: bool = True,
     advanced: list[dict] | None = None,
+    organization: bool = False,
 ) -> str:
     """A trail (and its bucket and log group); returns the log group's name.
 
     ``advanced``: advanced event selectors instead of the basic all-management one.
+    ``organization``: an organization trail (``account`` must manage an organization); its log
+    group stays in ``account``, the only one AWS lets read it.
     """
     bucket = f"{name}-{account}-{region}"
     s3 = clients.client("s3", account, region)
@@ -82,7 +85,8 @@ def trail_into_logs(
     arn = next(g["arn"] for g in logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"] if g["logGroupName"] == log_group)
     delivery = {"CloudWatchLogsLogGroupArn": arn, "CloudWatchLogsRoleArn": LOG_ROLE.format(account=account)} if to_logs else {}
     trail = clients.client("cloudtrail", account, region)
-    trail.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region, **delivery)
+    trail.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region,
+                       **({"IsOrganizationTrail": True} if organization else {}), **delivery)
     if advanced is not None:
         trail.put_event_selectors(TrailName=name, AdvancedEventSelectors=advanced)
     else:

@@ -1,0 +1,69 @@
+"""Every use of pytest's private API, in this one module.
+
+Each one is here because pytest offers no public way to do it at the same cost; everything
+else in the package uses pytest's public API only. ``tests/compat/test_pytest_internals.py``
+exercises each of them against the installed pytest and fails with a message naming that
+pytest's version when one changes, so a new pytest breaks one known test, not an audit.
+
+* :func:`failure_repr` builds a report's structured failure (the classes
+  ``ExceptionInfo.getrepr`` returns, that ``TestReport.longrepr`` holds and xdist
+  serialises) without walking and formatting the whole traceback.
+* :func:`fixture_info` reads the fixture closure pytest computed for a Function, so a
+  ControlItem made in its place does not compute it again (once per unit at scale).
+* :data:`PHASE_PLUGINS` names pytest's built-in plugins that wrap every test phase
+  (output capture, log capture, the unraisable and thread exception checks): the names
+  they are registered under are not documented.
+* :func:`import_test_module` imports a test file exactly as pytest's collection will
+  (same module name, same import mode), so the controller's early scan of the control
+  files and pytest's own collection share one module object.
+"""
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from _pytest._code.code import ReprEntry, ReprExceptionInfo, ReprFileLocation, ReprTraceback
+from _pytest.pathlib import import_path
+
+PYTEST_VERSION = pytest.__version__
+
+# Registered names of the per-phase plugins a control test never needs (runner.py).
+PHASE_PLUGINS = ("capturemanager", "logging-plugin", "unraisableexception", "threadexception")
+
+# pytest 8.1 added consider_namespace_packages to import_path (a required keyword since).
+_NAMESPACE_KEYWORD = "consider_namespace_packages" in inspect.signature(import_path).parameters
+
+
+def failure_repr(excinfo: pytest.ExceptionInfo[BaseException]) -> ReprExceptionInfo:
+    """What ``excinfo.getrepr(style="value", tbfilter=False, chain=False)`` returns, built directly."""
+    tb = excinfo.tb
+    while tb.tb_next is not None:  # where the verdict was raised (the test's assert)
+        tb = tb.tb_next
+    crash = ReprFileLocation(tb.tb_frame.f_code.co_filename, tb.tb_lineno, excinfo.exconly(tryshort=True))
+    entry = ReprEntry(str(excinfo.value).split("\n"), None, None, None, "value")
+    return ReprExceptionInfo(reprtraceback=ReprTraceback([entry], None, "value"), reprcrash=crash)
+
+
+def fixture_info(function: pytest.Function):
+    """The fixture closure pytest computed for ``function`` (its ``FuncFixtureInfo``)."""
+    return function._fixtureinfo
+
+
+def phase_plugins(manager: pytest.PytestPluginManager) -> list:
+    """The per-phase plugins registered in this run (any of them may be disabled with -p no:...)."""
+    return [plugin for name in PHASE_PLUGINS if (plugin := manager.get_plugin(name)) is not None]
+
+
+def import_test_module(config: pytest.Config, path: Path) -> ModuleType:
+    """Import a test file under the name pytest's collection gives it, in the run's import mode.
+
+    pytest's own import of the same file then finds this module in ``sys.modules`` (prepend,
+    append and importlib modes all look there first), so a file is never imported twice
+    under two names. Raises whatever the import raises; pytest reports it when it collects.
+    """
+    kwargs = {"mode": config.getoption("importmode"), "root": config.rootpath}
+    if _NAMESPACE_KEYWORD:
+        kwargs["consider_namespace_packages"] = config.getini("consider_namespace_packages")
+    return import_path(path, **kwargs)

@@ -1,0 +1,277 @@
+"""``--cis-oscal PATH``: the run as one OSCAL assessment-results document (JSON).
+
+Written with json and uuid only; the tests validate every document with compliance-trestle's
+models (a test dependency: it needs Python >= 3.11 and pins its own dependencies exactly).
+
+How our statuses read to an assessor (the README has this table too):
+
+=============== ============ ===================================================================
+status          observation  finding for the control and account (target.status)
+=============== ============ ===================================================================
+PASS            TEST         none of its own (the control is in reviewed-controls)
+FAIL            TEST         not-satisfied, reason fail
+KNOWN           TEST         not-satisfied, reason fail (already failing in the baseline)
+ERROR           TEST         not-satisfied, reason other: the unit could not be evaluated
+WAIVED          TEST         a risk with status deviation-approved (the waiver's owner, reason,
+                             expiry as its deadline); satisfied, reason other, when every
+                             failing unit of the control and account is waived
+MANUAL          EXAMINE      none: the observation carries the facts a person must weigh
+NOT_APPLICABLE  TEST         none: the observation's remarks say why the control does not apply
+=============== ============ ===================================================================
+
+UUIDs are UUIDv5s of the unit's identity (``identity.py``), so the same unit under the same
+benchmark version has the same observation UUID run after run.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+
+from .. import identity
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
+from ..summary import SummaryState
+from . import exchange
+from .markdown import md_lines, md_text as markup
+
+# The OSCAL version compliance-trestle's models implement (the test checks they agree).
+OSCAL_VERSION = "1.2.1"
+# Our own properties' namespace: a name, not a page to fetch.
+NS = "urn:pytest-cis-aws:oscal"
+CIS_BENCHMARKS = "https://www.cisecurity.org/benchmark/amazon_web_services"
+NOT_SATISFIED, SATISFIED = "not-satisfied", "satisfied"
+FAILING = (FAIL, KNOWN, ERROR, WAIVED)  # a control and account with one of these has a finding
+_TOKEN = re.compile(r"^[_A-Za-z][\w.\-]*$")
+
+
+def control_token(control_id: str) -> str:
+    """OSCAL ids are tokens, which start with a letter: "1.10" becomes "cis-1.10"; a team's
+    own control ("ORG.1") keeps its id."""
+    return control_id if _TOKEN.match(control_id) else f"cis-{control_id}"
+
+
+def _line(text: str) -> str:
+    """One line of markup: whitespace collapsed, Markdown syntax escaped (text from AWS)."""
+    return markup(text) or "-"
+
+
+def _lines(text: str) -> str:
+    """Several lines of markup, each escaped (a resource's fix names resources from AWS)."""
+    return md_lines(text)
+
+
+def _prop(name: str, value) -> dict | None:
+    text = " ".join(str(value).split())  # a property value is one trimmed line
+    return {"name": name, "ns": NS, "value": text} if text else None
+
+
+def _props(**values) -> list[dict]:
+    return [p for name, value in values.items() if (p := _prop(name.replace("_", "-"), value))]
+
+
+def _times(state: SummaryState) -> tuple[str, str]:
+    """When the evidence was read, and when the run ended. A replay's evidence was read when
+    its snapshot was taken (the run's clock), so that is when it was collected."""
+    times = [state.generated] + ([state.estate.started] if state.estate else [])
+    return min(times).isoformat(), max(times).isoformat()
+
+
+def _tool_version() -> str:
+    try:
+        return metadata.version(exchange.PRODUCT)
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+class _Inventory:
+    """The accounts and resources the observations are about, once each (local definitions)."""
+
+    def __init__(self):
+        self.items: dict[str, dict] = {}
+
+    def account(self, account: str) -> str:
+        uid = identity.unit_uuid("inventory-item", "", account)
+        self.items.setdefault(uid, {"uuid": uid, "description": f"AWS account {account}",
+                                    "props": _props(aws_account=account, asset_type="AwsAccount")})
+        return uid
+
+    def resource(self, finding: dict) -> str:
+        uid = identity.unit_uuid("inventory-item", "", finding["account"], finding["region"], finding["resource"])
+        self.items.setdefault(uid, {
+            "uuid": uid, "description": _line(f"{exchange.resource_type(finding)} {finding['resource']}"),
+            "props": _props(aws_account=finding["account"], region=finding["region"],
+                            asset_id=exchange.resource_id(finding), asset_type=exchange.resource_type(finding))})
+        return uid
+
+
+def _subjects(finding: dict, inventory: _Inventory) -> list[dict]:
+    account = finding["account"]
+    subjects = [{"subject-uuid": inventory.account(account), "type": "inventory-item", "title": f"AWS account {account}"}]
+    if exchange.resource_type(finding) != exchange.ACCOUNT_TYPE:
+        subjects.append({"subject-uuid": inventory.resource(finding), "type": "inventory-item",
+                         "title": _line(finding["resource"])})
+    return subjects
+
+
+def _evidence(finding: dict) -> list[dict]:
+    """The deciding fields, one entry per API call they were read with."""
+    out = []
+    for item in evidence_of(finding):
+        fields = "; ".join(f"{name} = {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
+                           for name, value in item["fields"].items())
+        out.append({"description": _line(f"Read with {item['source']}: {fields or 'no fields'}"),
+                    "props": _props(api_call=item["source"])})
+    return out
+
+
+def observation(finding: dict, version: str, controls: dict, inventory: _Inventory, collected: str) -> dict:
+    status = finding["status"]
+    control = controls.get(finding["control"])
+    standard = exchange.standard(version, control)
+    if finding["message"]:
+        description = finding["message"]
+    elif status == PASS:
+        description = f"{finding['resource']} complies with {standard} control {finding['control']}."
+    else:
+        description = f"{finding['control']} {finding['title']}: {status}."
+    out = {
+        "uuid": identity.finding_uuid("observation", version, finding),
+        "title": _line(f"{finding['control']} {finding['title']}: {finding['resource']}"),
+        "description": _line(description),
+        "props": _props(status=status, control=finding["control"], check=finding.get("check") or finding["control"],
+                        level=finding.get("level", ""), region=finding["region"], test_id=finding.get("test_id", ""),
+                        owner=finding.get("owner", "")),
+        # A manual control is decided by a person examining the facts we read; the rest we tested.
+        "methods": ["EXAMINE" if status == MANUAL else "TEST"],
+        "types": ["finding" if status in FAILING else "control-objective"],
+        "subjects": _subjects(finding, inventory),
+        "collected": collected,
+    }
+    evidence = _evidence(finding)
+    if evidence:
+        out["relevant-evidence"] = evidence
+    remarks = {
+        MANUAL: "A person decides this control from the facts recorded here.",
+        NOT_APPLICABLE: "The control does not apply to this unit; it is neither satisfied nor not.",
+        ERROR: "The unit could not be evaluated; the description names the call AWS refused.",
+        KNOWN: "Already failing in the baseline this run was compared with.",
+        WAIVED: "Failing, and accepted by a waiver: see the related risk.",
+    }.get(status)
+    if remarks:
+        out["remarks"] = remarks
+    return out
+
+
+def risk(finding: dict, version: str, observation_uuid: str) -> dict:
+    """A waived failure: the waiver is an approved deviation with a deadline (its expiry)."""
+    owner, reason, expires = (finding.get(k, "") for k in ("waiver_owner", "waiver_reason", "waiver_expires"))
+    out = {
+        "uuid": identity.finding_uuid("risk", version, finding),
+        "title": _line(f"Accepted deviation: {finding['control']} on {finding['resource']}"),
+        "description": _line(finding["message"] or f"{finding['control']} fails for {finding['resource']}."),
+        "statement": _line(f"Waiver {finding.get('waiver', '')} owned by {owner}, until {expires}: {reason}"),
+        "props": _props(waiver=finding.get("waiver", ""), waiver_owner=owner, waiver_expires=expires),
+        "status": "deviation-approved",
+        "related-observations": [{"observation-uuid": observation_uuid}],
+    }
+    if expires:
+        out["deadline"] = f"{expires}T23:59:59+00:00"  # a waiver applies up to and including that day
+    return out
+
+
+def _finding(version: str, control, account: str, units: list[tuple[dict, str]], risks: dict[str, str]) -> dict:
+    statuses = [f["status"] for f, _ in units]
+    if FAIL in statuses or KNOWN in statuses:
+        state, reason, why = NOT_SATISFIED, "fail", "At least one unit fails the control."
+    elif ERROR in statuses:
+        state, reason, why = NOT_SATISFIED, "other", "At least one unit could not be evaluated, and none fails."
+    else:
+        state, reason, why = SATISFIED, "other", "Every failing unit is accepted by a waiver (see the related risks)."
+    first = units[0][0]
+    counts = ", ".join(f"{statuses.count(s)} {s}" for s in FAILING if s in statuses)
+    fixes = sorted({f.get("fix", "") for f, _ in units if f.get("fix")})
+    remarks = _lines(exchange.remediation_text(control))
+    if fixes:
+        remarks += "\n\nFor these resources:\n\n" + "\n".join(f"- {_line(fix)}" for fix in fixes)
+    out = {
+        "uuid": identity.unit_uuid("finding", version, identity.check_of(first, version), account),
+        "title": _line(f"{first['control']} {first['title']} in account {account}"),
+        "description": _line(f"{counts} in AWS account {account}. {why}"),
+        "props": _props(control=first["control"], aws_account=account),
+        "target": {"type": "objective-id", "target-id": control_token(first["control"]),
+                   "title": _line(first["title"]), "status": {"state": state, "reason": reason}},
+        "related-observations": [{"observation-uuid": uid} for _, uid in units],
+    }
+    related = [{"risk-uuid": risks[uid]} for _, uid in units if uid in risks]
+    if related:
+        out["related-risks"] = related
+    if remarks:
+        out["remarks"] = remarks
+    return out
+
+
+def document(state: SummaryState, command: str = "") -> dict:
+    version = state.benchmark
+    controls = {c.id: c for c in state.controls}
+    collected, ended = _times(state)
+    inventory = _Inventory()
+    observations, risks, risk_of = [], [], {}
+    failing: dict[tuple[str, str], list[tuple[dict, str]]] = defaultdict(list)
+    for finding in state.sorted_findings():
+        obs = observation(finding, version, controls, inventory, collected)
+        observations.append(obs)
+        if finding["status"] == WAIVED:
+            risks.append(risk(finding, version, obs["uuid"]))
+            risk_of[obs["uuid"]] = risks[-1]["uuid"]
+        if finding["status"] in FAILING:
+            failing[(finding["control"], finding["account"])].append((finding, obs["uuid"]))
+    findings = [_finding(version, controls.get(control), account, units, risk_of)
+                for (control, account), units in failing.items()]
+    accounts = [a.id for a in state.estate.accounts] if state.estate else []
+    run = identity.unit_uuid("result", version, collected, command, *accounts)
+    result = {
+        "uuid": run,
+        "title": _line(f"{state.benchmark_name}, level {state.level}"),
+        "description": _line(f"Automated assessment of AWS accounts {', '.join(accounts) or 'none'} by pytest-cis-aws."),
+        "start": collected,
+        "end": ended,
+        "reviewed-controls": {"control-selections": [{
+            "description": _line(f"The controls of {state.benchmark_name} this run selected (level {state.level})."),
+            "include-controls": [{"control-id": control_token(c.id)} for c in state.controls] or
+                                [{"control-id": "none"}]}]},
+        "props": _props(score=state.totals().score.text),
+    }
+    if inventory.items:
+        result["local-definitions"] = {"inventory-items": list(inventory.items.values())}
+    for name, items in (("observations", observations), ("risks", risks), ("findings", findings)):
+        if items:  # OSCAL lists are either absent or not empty
+            result[name] = items
+    tool_version = _tool_version()
+    return {"assessment-results": {
+        "uuid": identity.unit_uuid("assessment-results", version, run),
+        "metadata": {
+            "title": _line(f"{state.benchmark_name} assessment results"),
+            "published": ended,
+            "last-modified": ended,
+            "version": tool_version,
+            "oscal-version": OSCAL_VERSION,
+            "props": _props(tool=exchange.PRODUCT, tool_version=tool_version, benchmark=state.benchmark_name,
+                            benchmark_version=version, level=state.level, generated=ended, command_line=command),
+        },
+        # We have no OSCAL assessment plan: the benchmark's controls, selected above, are the plan.
+        "import-ap": {"href": CIS_BENCHMARKS,
+                      "remarks": "No assessment plan document: the benchmark's selected controls are the plan."},
+        "results": [result],
+    }}
+
+
+def write(state: SummaryState, path: Path, command: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document(state, command), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_file(state: SummaryState, path: Path, context) -> None:
+    """The outputs table's entry point (report/outputs.py)."""
+    write(state, path, context.command)
