@@ -23,6 +23,8 @@ the checks it truly adds.
 """
 from __future__ import annotations
 
+from ..naming import test_prefix
+
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -129,7 +131,7 @@ class Control:
     @property
     def function_prefix(self) -> str:
         """The test name under this version starts test_<id with underscores>_."""
-        return "test_" + self.id.replace(".", "_") + "_"
+        return test_prefix(self.id)
 
 
 # -- loading -----------------------------------------------------------------------------
