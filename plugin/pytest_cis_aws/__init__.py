@@ -1,14 +1,35 @@
-"""pytest plugin for the CIS AWS Foundations Benchmark.
+"""pytest plugin for the CIS AWS Foundations Benchmark (the package ``pytest_cis_aws``).
 
 Data flows one way: options -> accounts and sessions -> discovery (evidence) ->
-control tests -> outcomes -> summary and reports. Each step is a module here:
+control tests -> outcomes -> summary -> reports. The modules, in that order:
 
-    options.py      command-line flags, validated into AuditOptions
-    aws/            sessions, the read-only cached client layer, snapshots
-    evidence/       collectors: typed records built from AWS reads
-    controls.py     the @control decorator and parametrisation of controls
-    outcomes.py     PASS/FAIL/ERROR/MANUAL attached to each test report
-    summary.py      totals and per-control counts, from reports
-    report/         renderers: terminal, JSON, CSV, Markdown, HTML
-    entry.py        thin wiring of the above into pytest hooks
+    entry.py            the pytest11 entry point: options and hookspecs; the audit's plugins
+                        are imported and registered only when our controls are collected
+    locate.py           where our controls are, and whether this run collects them
+    benchmarks.py       the supported benchmark versions, by name (light: for --help)
+    options.py          command-line flags, validated into AuditOptions
+    roles.py            which process this is: a plain run, the xdist controller, a worker
+    aws/                sessions (assumed roles, refreshing credentials), the read-only cached
+                        reader (one request per distinct call), pacing, snapshots, partitions
+    evidence/           collectors: typed records built from AWS reads, and unit sources
+    control_modules.py  the controller's scan of the control files, before collection
+    audit.py            the ``cis-audit`` plugin: gathers evidence, parametrises, decides outcomes
+    controls.py         the @control decorator, and what a control may ask while it runs
+    items.py            ControlItem: a control and one unit, named by the version's id
+    runner.py           the ``cis-runner`` plugin: pytest's run protocol, minus unused phases
+    pytest_internals.py every use of pytest's private API, checked by a test
+    rules/              pure rules the controls share (policies, filter patterns, networks)
+    registry/           the check catalogue and each benchmark version, as YAML data
+    outcomes.py         PASS/FAIL/ERROR/MANUAL/NOT_APPLICABLE on each test report
+    gating/             waivers, baseline, selection, Organizations, sharding, exit status
+    summary.py          totals and per-control, per-account, per-owner counts, from findings
+    identity.py         what one unit is across runs (baselines, cis-diff, ASFF/OCSF/OSCAL ids)
+    owners.py           --cis-owner-tag: each finding's owner from tags
+    fixes/              the fix for each failing unit, built from its evidence
+    report/             renderers (terminal, findings JSON, CSV, Markdown, OCSF, ASFF, OSCAL,
+                        history, fix script, HTML) and outputs.py, the one table of outputs
+    merge.py            ``cis-merge``: shards' findings files into one answer
+    compare.py, diff.py ``cis-diff``: two findings files compared unit by unit
+    custom/, api.py     a team's own controls (the public API)
+    demo/               --aws-demo: a moto server on 127.0.0.1, seeded, with moto's gaps filled
 """

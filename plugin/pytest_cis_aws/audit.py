@@ -30,6 +30,7 @@ from .gating import organizations, selection
 from .gating.gate import Gate, run_date
 from .evidence import denied_regions
 from .options import AuditOptions
+from .naming import test_prefix
 from .progress import GatherProgress
 from .registry import Control, controls
 from .report import findings_json
@@ -343,6 +344,6 @@ def check_declaration(spec, function_name: str) -> None:
     expected = spec.expected_name()
     if expected is not None and function_name != expected:
         raise pytest.UsageError(f"{function_name} checks {spec.check}: name it {expected}")
-    prefix = "test_" + spec.check.replace(".", "_") + "_"
+    prefix = test_prefix(spec.check)
     if expected is None and not function_name.startswith(prefix):
         raise pytest.UsageError(f"{function_name} checks {spec.check}: name it {prefix}...")

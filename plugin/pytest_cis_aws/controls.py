@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import pytest
 
 from .evidence.base import UnitSource
+from .naming import named_check_test, test_prefix
 from .registry import Control
 
 if TYPE_CHECKING:  # options imports boto3: not needed to declare a control
@@ -57,12 +58,11 @@ class ControlSpec:
 
     def slug(self, function_name: str) -> str:
         """What the function's name says it checks, after ``test_<v2.0.0 id>_``."""
-        prefix = "test_" if self.named else "test_" + self.check.replace(".", "_") + "_"
-        return function_name.removeprefix(prefix)
+        return function_name.removeprefix("test_" if self.named else test_prefix(self.check))
 
     def expected_name(self) -> str | None:
         """The function name a check known by a name must have (None: any test_<id>_<what>)."""
-        return "test_" + self.check.replace("-", "_") if self.named else None
+        return named_check_test(self.check) if self.named else None
 
 
 def control(check: str, *, units: UnitSource, reads: tuple[str, ...] = (), manual: bool = False) -> Callable:

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from . import hookspecs, locate, options
+from .benchmarks import SECTION_MARKERS
 
 AUDIT = "cis-audit"  # audit.NAME, named here so a run that audits nothing need not import it
 
@@ -33,16 +34,10 @@ def audits_controls(config: pytest.Config) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before pytest-html's, which reads the report path we default
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "cis(spec): a CIS AWS Foundations control (set by pytest_cis_aws.controls.control)")
-    for marker, meaning in (
-        ("iam", "section 1 controls: Identity and Access Management"),
-        ("storage", "section 2 controls: Storage"),
-        ("logging", "section 3 controls: Logging"),
-        ("monitoring", "section 4 controls: Monitoring"),
-        ("networking", "section 5 controls: Networking"),
-        ("level1", "CIS Level 1 controls"),
-        ("level2", "CIS Level 2 controls"),
-    ):
-        config.addinivalue_line("markers", f"{marker}: {meaning}")
+    for title, marker in SECTION_MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: the {title} section's controls, whatever its number in the version")
+    for level in (1, 2):
+        config.addinivalue_line("markers", f"level{level}: CIS Level {level} controls")
     locate.collect_installed_when_auditing(config)
     if not audits_controls(config):
         return

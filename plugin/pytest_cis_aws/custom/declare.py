@@ -20,6 +20,7 @@ import pytest
 
 from ..controls import ControlSpec
 from ..evidence.base import UnitSource
+from ..naming import test_prefix
 
 # The metadata a control may give in code (or in controls.yaml beside it).
 METADATA = ("title", "level", "section", "description", "remediation", "fix", "manual_check")
@@ -37,9 +38,7 @@ class CustomSpec(ControlSpec):
         return function_name.removeprefix(function_prefix(self.check))
 
 
-def function_prefix(control_id: str) -> str:
-    """A control test's name starts with it: ``test_org_1_`` for ORG.1."""
-    return "test_" + control_id.lower().replace(".", "_").replace("-", "_") + "_"
+function_prefix = test_prefix  # a control test's name starts with it: test_org_1_ for ORG.1 (naming.py)
 
 
 def custom_control(

@@ -59,7 +59,7 @@ def seed_demo(clients: EstateClients, accounts: tuple[str, ...] | None, regions:
     if checks & later_versions.CHECKS:
         later_versions.seed(clients, seeded, regions)
     if all_accounts:  # --aws-accounts all: the demo estate as one organisation
-        from ..gating.demo_organization import seed_organization
+        from .seed.estate_organization import seed_organization
 
         seed_organization(clients, chosen)
         return chosen

@@ -23,6 +23,8 @@ the checks it truly adds.
 """
 from __future__ import annotations
 
+from ..naming import test_prefix
+
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +32,7 @@ from importlib import resources
 
 import yaml
 
-from ..benchmarks import DEFAULT_BENCHMARK  # noqa: F401 (read as registry.DEFAULT_BENCHMARK too)
+from ..benchmarks import DEFAULT_BENCHMARK, SECTION_MARKERS  # noqa: F401 (DEFAULT_BENCHMARK read as registry.DEFAULT_BENCHMARK too)
 # Check fields a version may override for one of its controls.
 OVERRIDABLE = ("title", "description", "remediation", "fix", "manual_check", "filter_patterns")
 
@@ -129,7 +131,7 @@ class Control:
     @property
     def function_prefix(self) -> str:
         """The test name under this version starts test_<id with underscores>_."""
-        return "test_" + self.id.replace(".", "_") + "_"
+        return test_prefix(self.id)
 
 
 # -- loading -----------------------------------------------------------------------------
@@ -255,12 +257,13 @@ def _versions() -> dict[str, tuple[Benchmark, tuple[Control, ...]]]:
         data = _yaml(entry)
         try:
             sections = {
-                str(number): Section(str(number), s["title"], s["marker"]) for number, s in data["sections"].items()
+                str(number): Section(str(number), s["title"], SECTION_MARKERS[s["title"]])
+                for number, s in data["sections"].items()
             }
             benchmark = Benchmark(str(data["version"]), data["name"], str(data.get("published", "")),
                                   tuple(str(a) for a in data.get("aliases") or ()), sections)
         except (KeyError, TypeError, AttributeError) as exc:
-            raise RegistryError(f"{entry.name}: version, name and sections (title, marker) are required ({exc})") from None
+            raise RegistryError(f"{entry.name}: version, name and sections (each titled as benchmarks.SECTION_MARKERS knows) are required ({exc})") from None
         listed = [_control(raw, benchmark, catalogue, entry.name) for raw in data.get("controls") or []]
         ids = [c.id for c in listed]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -7,7 +7,7 @@ more member is closed, to show a suspended account being skipped.
 """
 from __future__ import annotations
 
-from ..demo.clients import CALLER_ACCOUNT, EstateClients
+from ..clients import CALLER_ACCOUNT, EstateClients
 
 CLOSED_DEMO_ACCOUNT = "444444444444"
 
