@@ -55,15 +55,17 @@ class _AccountTags:
 
 def _account_tags(inventory: Inventory) -> tuple[dict[str, _AccountTags], str]:
     """Each integrated account's tags, read in its organization's management account when
-    that account is audited too; and the sentence the reports show about it."""
+    that account is part of the run too (in any shard); and the sentence the reports show about it."""
     accounts = [a.id for a in inventory.estate.integrated]
     inventory.gather([org_governance.organization], inventory.max_workers)
     management: dict[str, str | AwsCallError | None] = {}
     for account in accounts:
         found = inventory.read_collected(org_governance.organization, account)
         management[account] = found.error or (found.value.management_account if found.value else None)
-    audited = set(accounts)
-    readable = [(a, m) for a, m in management.items() if isinstance(m, str) and m in audited]
+    # A management account of the run: audited here, or by another shard (--cis-shard), whose
+    # accounts a shard may read (as the organisation-level evidence is), so shards merge into
+    # the owners one run finds.
+    readable = [(a, m) for a, m in management.items() if isinstance(m, str) and inventory.estate.in_run(m)]
 
     def read(pair: tuple[str, str]) -> Read:
         account, manager = pair

@@ -6,7 +6,9 @@ what is tested) and run as a CI runner would. The demo's organisation is recorde
 demo server would make its own random key and resource ids. The four copies of the audit
 job (``CI_NODE_INDEX`` 1 to 4 of ``CI_NODE_TOTAL`` 4) leave their findings files in a
 folder, the report job merges them into every format, and each merged file is compared
-with the same file written by one run over every account.
+with the same file written by one run over every account. Every audit also reads owners
+(``--cis-owner-tag``, the demo's ``owner`` tag), so the owner of each finding, the findings
+file's ``owners`` and the CSV's owner column and ``.owners.csv`` cross the merge too.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from tests.harness import CHECKS_DIR, REPO
 
 GATING = REPO / "docs" / "GATING.md"
 SHARDS = 4
+OWNERS = ["--cis-owner-tag", "owner"]  # an estate option of every audit (the documented job reads no tags)
 WAIVERS = """waivers:
   - control: "1.4"
     reason: sandbox accounts keep a root key
@@ -88,7 +91,27 @@ def read(path: Path, kind: str):
         return list(csv.reader(text.splitlines()))
     if kind == "md":
         return re.sub(r"generated [^;]*;", "generated <time>;", text)
+    if kind == "text":
+        return text
+    if kind == "oscal":
+        return without_run(json.loads(text))
     raise AssertionError(kind)
+
+
+# OSCAL's times, and what is made from the run's clock or its command line: the two run UUIDs
+# (identity.unit_uuid of the collection time and the command) and the generated/command props.
+OSCAL_TIMES = ("collected", "start", "end", "published", "last-modified")
+
+
+def without_run(value, parent: str = ""):
+    if isinstance(value, dict):
+        if value.get("name") in ("generated", "command-line") and "value" in value:
+            return {**value, "value": "<run>"}
+        return {k: "<run>" if k in OSCAL_TIMES or (k == "uuid" and parent in ("assessment-results", "results"))
+                else without_run(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_run(v, parent) for v in value]
+    return value
 
 
 def report_tables(html: str) -> dict[str, str]:
@@ -116,14 +139,14 @@ def test_the_documented_gitlab_matrix_merges_into_what_one_run_writes(tmp_path):
     one_run = " ".join([*audit, *(f"{flag} {path}" for flag, path in outputs.items()), "--self-contained-html"])
     estate = tmp_path / "demo.snapshot.json"
     run_line(f"pytest cis_checks --aws-accounts all --cis-json {tmp_path / 'recorded.json'}", tmp_path, {},
-             ["--aws-demo", "--aws-snapshot-out", str(estate)])
-    run_line(one_run, single, {}, ["--aws-snapshot", str(estate)])
+             ["--aws-demo", "--aws-snapshot-out", str(estate), *OWNERS])
+    run_line(one_run, single, {}, ["--aws-snapshot", str(estate), *OWNERS])
 
     # The matrix, on the same estate.
     for index in range(1, SHARDS + 1):
         for line in audit_lines:
             run_line(line, matrix, {"CI_NODE_INDEX": str(index), "CI_NODE_TOTAL": str(SHARDS)},
-                     ["--aws-snapshot", str(estate)])
+                     ["--aws-snapshot", str(estate), *OWNERS])
     shard_files = sorted((matrix / "findings").glob("shard-*.json"))
     assert len(shard_files) == SHARDS
     for line in report_lines:
@@ -132,9 +155,16 @@ def test_the_documented_gitlab_matrix_merges_into_what_one_run_writes(tmp_path):
     merged = json.loads((matrix / outputs["--cis-json"]).read_text())
     assert len(merged["accounts"]) >= 3 and merged["findings"], "the demo's organisation, every account audited"
     assert merged["totals"]["waived"] > 0  # the waiver reached every shard, and the merge counts it
-    kinds = {"--cis-json": "json", "--cis-csv": "csv", "--cis-md": "md", "--cis-ocsf": "jsonl", "--cis-asff": "json"}
+    assert merged["owners"]["tag"] == "owner" and any(f["owner"] for f in merged["findings"])
+    assert any(f.get("fix", {}).get("command") for f in merged["findings"])  # main's fix object, as read
+    kinds = {"--cis-json": "json", "--cis-csv": "csv", "--cis-md": "md", "--cis-ocsf": "jsonl", "--cis-asff": "json",
+             "--cis-oscal": "oscal", "--cis-fixes": "text"}
+    assert set(kinds) | {"--html"} == set(outputs), "every output the report job writes is compared"
     for flag, kind in kinds.items():
         assert read(matrix / outputs[flag], kind) == read(single / outputs[flag], kind), flag
+    owners_csv = Path(outputs["--cis-csv"]).with_suffix(".owners.csv")
+    assert read(matrix / owners_csv, "csv") == read(single / owners_csv, "csv")
+    assert len(read(matrix / owners_csv, "csv")) > 2  # a header, and more than one owner
     # The merged HTML is the compliance report alone: the same counts as the run's, no test table.
     merged_html = (matrix / outputs["--html"]).read_text(encoding="utf-8")
     run_html = (single / outputs["--html"]).read_text(encoding="utf-8")
