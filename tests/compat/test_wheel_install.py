@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# One worker builds the wheel: setuptools builds in the checkout's build/ folder, and two
+# workers building at once remove each other's files ("Directory not empty").
+pytestmark = pytest.mark.xdist_group("wheel")
 
 PROJECT = {
     "plugin/__init__.py": 'NAME = "their plugin"\n',
