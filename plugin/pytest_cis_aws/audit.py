@@ -30,6 +30,7 @@ from .gating import organizations, selection
 from .gating.gate import Gate, run_date
 from .evidence import denied_regions
 from .options import AuditOptions
+from .entry import AUDIT
 from .naming import test_prefix
 from .progress import GatherProgress
 from .registry import Control, controls
@@ -37,7 +38,7 @@ from .report import findings_json
 from .roles import is_controller, is_worker, uses_xdist
 from .summary import SummaryState
 
-NAME = "cis-audit"
+NAME = AUDIT  # the name is the entry point's, which registers this plugin under it
 WORKER_SNAPSHOT = "cis_snapshot"
 # Checks whose evidence is gathered at the same time, per --aws-max-workers: a check's thread
 # mostly waits (for AWS, or for a collector another check started), so every check of the

@@ -15,7 +15,7 @@ import pytest
 from . import hookspecs, locate, options
 from .benchmarks import SECTION_MARKERS
 
-AUDIT = "cis-audit"  # audit.NAME, named here so a run that audits nothing need not import it
+AUDIT = "cis-audit"  # the audit plugin's name (audit.NAME), here so a run that audits nothing need not import it
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

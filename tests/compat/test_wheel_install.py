@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import site
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# One worker builds and installs the wheel once for the module's tests.
+pytestmark = pytest.mark.xdist_group("wheel")
 
 PROJECT = {
     "plugin/__init__.py": 'NAME = "their plugin"\n',
@@ -43,7 +46,12 @@ def run(*args: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
 def installed(tmp_path_factory) -> Path:
     """A fresh virtual environment holding the wheel built from this checkout; its python."""
     base = tmp_path_factory.mktemp("wheel")
-    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(REPO),
+    # Built from a clean copy of the checkout: setuptools builds in the source's build/ folder,
+    # where files left by an earlier build (a module since deleted) would end up in the wheel.
+    source = base / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "reports", "*.egg-info", "__pycache__", ".venv", ".pytest_cache", "bench"))
+    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source),
                 cwd=base, env=dict(os.environ))
     assert built.returncode == 0, built.stderr
     wheel = next((base / "dist").glob("pytest_cis_aws-*.whl"))

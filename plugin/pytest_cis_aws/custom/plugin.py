@@ -18,6 +18,7 @@ from .. import control_modules
 from ..controls import spec_of
 from ..aws.errors import AwsCallError
 from ..aws.reader import NOT_IN_SNAPSHOT
+from ..entry import AUDIT
 from ..items import ControlItem
 from ..roles import is_worker
 from . import fixtures
@@ -28,7 +29,6 @@ from .remote import WORKER_INPUT, ReadServer, RemoteReads
 
 NAME = "cis-custom"
 FIXTURES = "cis-custom-fixtures"
-AUDIT = "cis-audit"
 MARKER = "custom"
 
 
