@@ -29,6 +29,8 @@ control tests -> outcomes -> summary -> reports. The modules, in that order:
     report/             renderers (terminal, findings JSON, CSV, Markdown, OCSF, ASFF, OSCAL,
                         history, fix script, HTML) and outputs.py, the one table of outputs
     merge.py            ``cis-merge``: shards' findings files into one answer
+    merging/            how cis-merge streams: shards read a finding at a time, counted in one
+                        pass (StreamedSummary), merged in order for each writer, steps forked
     compare.py, diff.py ``cis-diff``: two findings files compared unit by unit
     custom/, api.py     a team's own controls (the public API)
     demo/               --aws-demo: a moto server on 127.0.0.1, seeded, with moto's gaps filled
