@@ -90,8 +90,15 @@ def merge_argv(shards: list[Path], out: Path, every_format: bool) -> list[str]:
     argv = [sys.executable, "-m", "pytest_cis_aws.merge", *map(str, shards),
             "--cis-json", str(out / "merged.findings.json"), "--html", str(out / "merged.html")]
     if every_format:
-        argv += ["--cis-csv", str(out / "merged.csv"), "--cis-md", str(out / "merged.md"),
-                 "--cis-ocsf", str(out / "merged.ocsf.jsonl"), "--cis-asff", str(out / "merged.asff.json")]
+        # Every output of the table a run and cis-merge share (report/outputs.py), so a format
+        # added there is timed here too; the history file starts afresh each time.
+        from pytest_cis_aws.report import outputs
+        for output in outputs.OUTPUTS:
+            name = output.flag.removeprefix("--cis-")
+            path = out / f"merged.{name}"
+            if name == "history":
+                path.unlink(missing_ok=True)
+            argv += [output.flag, str(path)]
     return argv
 
 

@@ -75,20 +75,41 @@ def _superseded(finding: dict, command: str, superseding: dict) -> str | None:
     return None
 
 
-def lines(findings: list[dict], benchmark: str) -> list[str]:
-    failing = [f for f in findings if f.get("status") in STATUSES and model.of(f)]
+# What the script says of a finding: the rest (evidence, waiver...) is not kept.
+_KEPT = ("control", "status", "check", "account", "region", "resource", "message")
+
+
+def _failing(findings) -> list[dict]:
+    """The findings with a fix, slimmed to what the script needs (``findings`` is read once,
+    as a stream: under cis-merge, a million findings of an organisation)."""
+    out = []
+    for finding in findings:
+        if finding.get("status") in STATUSES and (fix := model.of(finding)):
+            out.append({**{name: finding.get(name, "") for name in _KEPT}, "fix": fix})
+    return out
+
+
+def lines(findings, benchmark: str) -> list[str]:
+    return [line for chunk in _chunks(findings, benchmark) for line in chunk]
+
+
+def _chunks(findings, benchmark: str):
+    """The script's lines, a few at a time (write() streams them to the file)."""
+    failing = _failing(findings)
     out = [HEADER.format(benchmark=benchmark)]
     accounts = sorted({f["account"] for f in failing})
     for account in accounts:
         variable = profile_variable(account)
         out.append(f'{variable}="${{{variable}:-default}}"  ' + comment(f"account {account}"))
+    yield out
     superseding = _superseding(failing)
     written: dict[str, dict[str, str]] = {}  # account -> command -> the control whose fix wrote it
     groups: dict[tuple[str, str], list[dict]] = {}
     for finding in failing:
         groups.setdefault((finding["account"], finding["region"]), []).append(finding)
+    del failing
     for (account, region), group in sorted(groups.items()):
-        out += ["", comment(f"==== account {account}, region {region} ===="),
+        out = ["", comment(f"==== account {account}, region {region} ===="),
                 f'export AWS_PROFILE="${profile_variable(account)}"']
         for finding in group:
             out += ["", comment(f"{finding['control']} {finding['status']} {finding['resource']}"),
@@ -105,7 +126,7 @@ def lines(findings: list[dict], benchmark: str) -> list[str]:
                 out.append(comment(command))
             else:
                 out += _once(command, finding["control"], written.setdefault(account, {}))
-    return out
+        yield out
 
 
 def _once(command: str, control: str, written: dict[str, str]) -> list[str]:
@@ -124,8 +145,9 @@ def _once(command: str, control: str, written: dict[str, str]) -> list[str]:
 
 def write(state, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines(state.sorted_findings(), state.benchmark_name)) + "\n",
-                    encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        for chunk in _chunks(state.sorted_findings(), state.benchmark_name):
+            out.writelines(line + "\n" for line in chunk)
 
 
 def write_file(state, path: Path, context) -> None:

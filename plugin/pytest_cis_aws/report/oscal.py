@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -86,24 +86,30 @@ def _tool_version() -> str:
 
 
 class _Inventory:
-    """The accounts and resources the observations are about, once each (local definitions)."""
+    """The accounts and resources the observations are about, once each (local definitions).
+    Each item goes to ``sink`` when first seen; only its UUID is kept."""
 
-    def __init__(self):
-        self.items: dict[str, dict] = {}
+    def __init__(self, sink):
+        self.seen: set[str] = set()
+        self.sink = sink
+
+    def _add(self, uid: str, make) -> str:
+        if uid not in self.seen:
+            self.seen.add(uid)
+            self.sink(make())
+        return uid
 
     def account(self, account: str) -> str:
         uid = identity.unit_uuid("inventory-item", "", account)
-        self.items.setdefault(uid, {"uuid": uid, "description": f"AWS account {account}",
-                                    "props": _props(aws_account=account, asset_type="AwsAccount")})
-        return uid
+        return self._add(uid, lambda: {"uuid": uid, "description": f"AWS account {account}",
+                                       "props": _props(aws_account=account, asset_type="AwsAccount")})
 
     def resource(self, finding: dict) -> str:
         uid = identity.unit_uuid("inventory-item", "", finding["account"], finding["region"], finding["resource"])
-        self.items.setdefault(uid, {
+        return self._add(uid, lambda: {
             "uuid": uid, "description": _line(f"{exchange.resource_type(finding)} {finding['resource']}"),
             "props": _props(aws_account=finding["account"], region=finding["region"],
                             asset_id=exchange.resource_id(finding), asset_type=exchange.resource_type(finding))})
-        return uid
 
 
 def _subjects(finding: dict, inventory: _Inventory) -> list[dict]:
@@ -181,17 +187,34 @@ def risk(finding: dict, version: str, observation_uuid: str) -> dict:
     return out
 
 
-def _finding(version: str, control, account: str, units: list[tuple[dict, str]], risks: dict[str, str]) -> dict:
-    statuses = [f["status"] for f, _ in units]
+class _Failing:
+    """A control's failing units in one account, as its OSCAL finding needs them: the first
+    unit, the statuses, the fixes and the observations' UUIDs (not every finding kept)."""
+
+    def __init__(self, first: dict):
+        self.first = first
+        self.statuses: list[str] = []
+        self.fixes: set[str] = set()
+        self.uids: list[str] = []
+
+    def add(self, finding: dict, uid: str) -> None:
+        self.statuses.append(finding["status"])
+        if finding.get("fix"):
+            self.fixes.add(finding["fix"])
+        self.uids.append(uid)
+
+
+def _finding(version: str, control, account: str, units: _Failing, risks: dict[str, str]) -> dict:
+    statuses = units.statuses
     if FAIL in statuses or KNOWN in statuses:
         state, reason, why = NOT_SATISFIED, "fail", "At least one unit fails the control."
     elif ERROR in statuses:
         state, reason, why = NOT_SATISFIED, "other", "At least one unit could not be evaluated, and none fails."
     else:
         state, reason, why = SATISFIED, "other", "Every failing unit is accepted by a waiver (see the related risks)."
-    first = units[0][0]
+    first = units.first
     counts = ", ".join(f"{statuses.count(s)} {s}" for s in FAILING if s in statuses)
-    fixes = sorted({f.get("fix", "") for f, _ in units if f.get("fix")})
+    fixes = sorted(units.fixes)
     remarks = _lines(exchange.remediation_text(control))
     if fixes:
         remarks += "\n\nFor these resources:\n\n" + "\n".join(f"- {_line(fix)}" for fix in fixes)
@@ -202,9 +225,9 @@ def _finding(version: str, control, account: str, units: list[tuple[dict, str]],
         "props": _props(control=first["control"], aws_account=account),
         "target": {"type": "objective-id", "target-id": control_token(first["control"]),
                    "title": _line(first["title"]), "status": {"state": state, "reason": reason}},
-        "related-observations": [{"observation-uuid": uid} for _, uid in units],
+        "related-observations": [{"observation-uuid": uid} for uid in units.uids],
     }
-    related = [{"risk-uuid": risks[uid]} for _, uid in units if uid in risks]
+    related = [{"risk-uuid": risks[uid]} for uid in units.uids if uid in risks]
     if related:
         out["related-risks"] = related
     if remarks:
@@ -212,21 +235,43 @@ def _finding(version: str, control, account: str, units: list[tuple[dict, str]],
     return out
 
 
+# Where the streamed lists go in the document's skeleton (write() splices them in).
+_INVENTORY, _OBSERVATIONS = "\0inventory-items\0", "\0observations\0"
+
+
 def document(state: SummaryState, command: str = "") -> dict:
+    """The whole document, in memory (write() streams the same bytes)."""
+    items, observations = [], []
+    out = _document(state, command, items.append, observations.append)
+    result = out["assessment-results"]["results"][0]
+    if items:
+        result["local-definitions"]["inventory-items"] = items
+    if observations:
+        result["observations"] = observations
+    return out
+
+
+def _document(state: SummaryState, command: str, item_sink, observation_sink) -> dict:
+    """The document with its inventory items and observations handed to the sinks as they
+    are made (one pass over ``state.sorted_findings()``), and placeholders in their place."""
     version = state.benchmark
     controls = {c.id: c for c in state.controls}
     collected, ended = _times(state)
-    inventory = _Inventory()
-    observations, risks, risk_of = [], [], {}
-    failing: dict[tuple[str, str], list[tuple[dict, str]]] = defaultdict(list)
+    inventory = _Inventory(item_sink)
+    observed, risks, risk_of = 0, [], {}
+    failing: dict[tuple[str, str], _Failing] = {}
     for finding in state.sorted_findings():
         obs = observation(finding, version, controls, inventory, collected)
-        observations.append(obs)
+        observation_sink(obs)
+        observed += 1
         if finding["status"] == WAIVED:
             risks.append(risk(finding, version, obs["uuid"]))
             risk_of[obs["uuid"]] = risks[-1]["uuid"]
         if finding["status"] in FAILING:
-            failing[(finding["control"], finding["account"])].append((finding, obs["uuid"]))
+            key = (finding["control"], finding["account"])
+            if key not in failing:
+                failing[key] = _Failing(finding)
+            failing[key].add(finding, obs["uuid"])
     findings = [_finding(version, controls.get(control), account, units, risk_of)
                 for (control, account), units in failing.items()]
     accounts = [a.id for a in state.estate.accounts] if state.estate else []
@@ -243,8 +288,9 @@ def document(state: SummaryState, command: str = "") -> dict:
                                 [{"control-id": "none"}]}]},
         "props": _props(score=state.totals().score.text),
     }
-    if inventory.items:
-        result["local-definitions"] = {"inventory-items": list(inventory.items.values())}
+    if inventory.seen:
+        result["local-definitions"] = {"inventory-items": [_INVENTORY]}
+    observations = [_OBSERVATIONS] if observed else []
     for name, items in (("observations", observations), ("risks", risks), ("findings", findings)):
         if items:  # OSCAL lists are either absent or not empty
             result[name] = items
@@ -268,8 +314,33 @@ def document(state: SummaryState, command: str = "") -> dict:
 
 
 def write(state: SummaryState, path: Path, command: str = "") -> None:
+    """The document as ``json.dumps(document(state), indent=1)`` writes it, streamed: the
+    inventory items and observations (one each per unit, a million under cis-merge at
+    organisation scale) go to temporary files as they are made, and are copied into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document(state, command), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as items, \
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as observations:
+        def sink(spool):
+            def put(value: dict) -> None:
+                # One value a line (JSON escapes every control character in its strings, so a
+                # NUL stands for a line break), indented where it is copied.
+                spool.write(json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\0") + "\n")
+            return put
+        skeleton = json.dumps(_document(state, command, sink(items), sink(observations)), indent=1,
+                              ensure_ascii=False)
+        with path.open("w", encoding="utf-8") as out:
+            for line in skeleton.split("\n"):
+                marker = line.lstrip()
+                spool = {json.dumps(_INVENTORY): items, json.dumps(_OBSERVATIONS): observations}.get(marker)
+                if spool is None:
+                    out.write(line + "\n")
+                    continue
+                indent, separator = line[: len(line) - len(marker)], ""
+                spool.seek(0)
+                for value in spool:
+                    out.write(separator + indent + value.rstrip("\n").replace("\0", "\n" + indent))
+                    separator = ",\n"
+                out.write("\n")
 
 
 def write_file(state: SummaryState, path: Path, context) -> None:
