@@ -14,12 +14,11 @@ The lists (each unit once per list, a unit may be in two: ``new`` and ``appeared
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import identity
+from . import findings_file, identity
 
 GATING = ("FAIL", "ERROR")  # a unit newly in one of these fails cis-diff
 FAILING = ("FAIL", "ERROR", "KNOWN", "WAIVED")  # not compliant, or not known to be
@@ -41,14 +40,10 @@ class FindingsFile:
 
 def load(path: Path) -> FindingsFile:
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DiffInputError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise DiffInputError(f"{path} is not JSON ({exc})") from None
-    findings = document.get("findings") if isinstance(document, dict) else None
-    if not isinstance(findings, list):
-        raise DiffInputError(f"{path} is not a findings file (no 'findings' list)")
+        document = findings_file.read(path)
+    except findings_file.FindingsFileError as exc:
+        raise DiffInputError(str(exc)) from None
+    findings = document["findings"]
     benchmark = str(document.get("benchmark_version") or "")
     units: dict[tuple, dict] = {}
     for number, finding in enumerate(findings, start=1):

@@ -8,11 +8,10 @@ checks; a CHANGED or NEW control of the newer version has no counterpart and rea
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import registry
+from .. import findings_file, registry
 
 # A baseline unit "was failing" whether the earlier run failed it outright, or it was
 # already known or waived there.
@@ -53,14 +52,10 @@ class Baseline:
 
 def load(path: Path) -> Baseline:
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineFileError(f"--cis-baseline: cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise BaselineFileError(f"--cis-baseline: {path} is not JSON ({exc})") from None
-    findings = document.get("findings") if isinstance(document, dict) else None
-    if not isinstance(findings, list):
-        raise BaselineFileError(f"--cis-baseline: {path} is not a findings file (no 'findings' list)")
+        document = findings_file.read(path)
+    except findings_file.FindingsFileError as exc:
+        raise BaselineFileError(f"--cis-baseline: {exc}") from None
+    findings = document["findings"]
     try:
         benchmark = registry.resolve(str(document.get("benchmark_version") or registry.DEFAULT_BENCHMARK))
     except registry.RegistryError:
