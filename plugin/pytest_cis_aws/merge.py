@@ -30,7 +30,6 @@ from .merging.state import StreamedSummary
 from .report import findings_json, history, outputs, paths, terminal
 from .summary import SummaryState
 
-DEFAULT_HTML = "reports/report.html"
 USAGE_ERROR = 4  # as pytest's usage error
 
 
@@ -151,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     # from the same table (report/outputs.py).
     parser.add_argument("--cis-json", "--json", dest="cis_json", type=Path, default=Path(DEFAULT_JSON),
                         help=f"merged findings file (default: {DEFAULT_JSON})")
-    parser.add_argument("--html", type=Path, default=Path(DEFAULT_HTML), help=f"merged HTML report (default: {DEFAULT_HTML})")
+    parser.add_argument("--html", type=Path, default=Path(outputs.DEFAULT_HTML), help=f"merged HTML report (default: {outputs.DEFAULT_HTML})")
     for output in outputs.OUTPUTS:
         parser.add_argument(output.flag, dest=output.dest, type=Path, metavar="PATH", default=None, help=output.help)
     parser.add_argument("--cis-asff-region", metavar="REGION", default=outputs.DEFAULT_ASFF_REGION,

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Callable
 
 DEFAULT_ASFF_REGION = "us-east-1"
+# The HTML report a run (inside pytest-html's page) and cis-merge (a page of its own) write by default.
+DEFAULT_HTML = "reports/report.html"
 DEFAULT_HISTORY_KEEP = 400
 
 

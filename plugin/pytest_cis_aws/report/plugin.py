@@ -19,7 +19,6 @@ from ..roles import is_controller
 from . import html, outputs, paths, view
 
 NAME = "cis-report"
-DEFAULT_HTML = "reports/report.html"
 # junitxml writes the teardown report's properties, which come from the item: plain names,
 # apart from the cis_* outcome properties (those are on the deciding report only).
 JUNIT_PROPERTIES = ("control", "account", "region", "resource")
@@ -33,7 +32,7 @@ def default_html(config: pytest.Config) -> None:
     if not is_controller(config) or not hasattr(config.option, "htmlpath"):
         return
     if not config.option.htmlpath:
-        config.option.htmlpath = DEFAULT_HTML
+        config.option.htmlpath = outputs.DEFAULT_HTML
     config.option.self_contained_html = True
 
 
