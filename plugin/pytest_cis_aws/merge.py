@@ -27,7 +27,7 @@ from .registry import controls as benchmark_controls
 from .merging.files import ShardError, ShardFile
 from .merging import parallel
 from .merging.state import StreamedSummary
-from .report import findings_json, history, outputs, paths, terminal
+from .report import findings_json, history, html, outputs, paths, terminal, view
 from .summary import SummaryState
 
 USAGE_ERROR = 4  # as pytest's usage error
@@ -120,16 +120,12 @@ def page_stylesheet() -> str:
         return FALLBACK_PAGE_CSS
 
 
-def write_html(state: SummaryState, path: Path, command: str) -> bool:
-    """The report engineer's compliance report (plugin/pytest_cis_aws/report/html.py) as a page of its own.
+def write_html(state: SummaryState, path: Path, command: str) -> None:
+    """The compliance report (plugin/pytest_cis_aws/report/html.py) as a page of its own.
 
     A run puts it inside pytest-html's page; a merge has no test results, so the
-    fragment stands alone. False when that renderer is not available.
+    fragment stands alone.
     """
-    try:
-        from .report import html, view
-    except ImportError:
-        return False
     built = view.build(state, command)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -138,7 +134,6 @@ def write_html(state: SummaryState, path: Path, command: str) -> bool:
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
-    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,13 +194,13 @@ def main(argv: list[str] | None = None) -> int:
 def write_all(state: StreamedSummary, args, context: outputs.WriteContext) -> list[Path]:
     """Every file asked for, ``args.jobs`` at a time (merging/parallel.py). Each writer streams
     the findings from the shards again; the largest two are started first."""
-    steps = [lambda: write_html(state, args.html, context.command) and args.html,
+    steps = [lambda: write_html(state, args.html, context.command) or args.html,
              lambda: findings_json.write(state, args.cis_json) or args.cis_json]
     for output, path in outputs.requested(lambda dest: getattr(args, dest)):
         steps.append(lambda output=output, path=path: output.write(state, path, context) or path)
     written = parallel.run_all(steps, args.jobs)
     html_written, json_written, *others = written
-    return [json_written, *([html_written] if html_written else []), *others]
+    return [json_written, html_written, *others]
 
 if __name__ == "__main__":
     sys.exit(main())
