@@ -9,7 +9,7 @@ PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's asserti
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
 from pytest_cis_aws.controls import audit_options, changed, control, evidence, manual, passed_because
-from pytest_cis_aws.evidence import accessanalyzer, account_contacts, iam, instances, resource_policies
+from pytest_cis_aws.collectors import accessanalyzer, account_contacts, iam, instances, resource_policies
 from pytest_cis_aws.rules import ages, iam_policy, resource_policy
 
 MIN_PASSWORD_LENGTH = 14
@@ -198,7 +198,7 @@ def test_1_20_access_analyzer_enabled(region):
     if not own and region.organization_analyzers:
         evidence("access-analyzer:ListAnalyzers", organization_analyzers=[
             f"{a.name} of account {a.owner} ({a.type}, {a.status})" for a in region.organization_analyzers])
-    # Without one of its own, an organization analyzer may cover it (evidence/accessanalyzer.py).
+    # Without one of its own, an organization analyzer may cover it (collectors/accessanalyzer.py).
     covered = None if own else region.covered_by(counts)
     if covered:
         passed_because(covered)

@@ -6,7 +6,7 @@ introspection (costly at organisation scale, and noise in a finding) is left out
 import datetime as dt
 
 from pytest_cis_aws.controls import changed, control, evidence, passed_because
-from pytest_cis_aws.evidence import access_logs, awsconfig, cloudtrail, flowlogs, kms
+from pytest_cis_aws.collectors import access_logs, awsconfig, cloudtrail, flowlogs, kms
 from pytest_cis_aws.rules import resource_policy, s3_policy
 from pytest_cis_aws.rules.trail_selectors import READ, WRITE
 

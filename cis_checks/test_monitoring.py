@@ -14,7 +14,7 @@ PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's asserti
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
 from pytest_cis_aws.controls import control, evidence, manual, passed_because, running
-from pytest_cis_aws.evidence import monitoring, securityhub
+from pytest_cis_aws.collectors import monitoring, securityhub
 
 
 def assert_monitored(account):

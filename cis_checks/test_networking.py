@@ -4,8 +4,8 @@ PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's asserti
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
 from pytest_cis_aws.controls import control, evidence, passed_because
-from pytest_cis_aws.evidence import instances, network, vpc_endpoints
-from pytest_cis_aws.evidence.inventory import Inventory
+from pytest_cis_aws.collectors import instances, network, vpc_endpoints
+from pytest_cis_aws.collectors.inventory import Inventory
 from pytest_cis_aws.rules import vpc_endpoints as endpoint_rules
 from pytest_cis_aws.rules.network import (
     ANY_IPV4, ANY_IPV6, acl_openings, cifs_openings, group_openings, imdsv2_only, opening_rules, rule_count,
@@ -24,7 +24,7 @@ def _group_message(group, source, openings) -> str:
     return f"security group {group.display} allows {source} to {ports}"
 
 
-# group.inbound holds every managed prefix list's CIDRs (evidence/network.py): a list that
+# group.inbound holds every managed prefix list's CIDRs (collectors/network.py): a list that
 # could not be read makes the group an ERROR ("prefix_lists"), never a pass.
 @control("5.2", units=network.all_security_groups, reads=("prefix_lists",))
 def test_5_2_security_group_blocks_admin_ports_from_ipv4_internet(group):

@@ -9,8 +9,8 @@ root access is decided by the API; the other five are judgements (what a "baseli
 guardrail is, what a "workload" is), reported MANUAL with the facts a person needs.
 """
 from pytest_cis_aws.controls import control, evidence, manual, not_applicable, passed_because
-from pytest_cis_aws.evidence import org_governance as org
-from pytest_cis_aws.evidence.org_governance import IAM_SERVICE, ROOT_CREDENTIALS
+from pytest_cis_aws.collectors import org_governance as org
+from pytest_cis_aws.collectors.org_governance import IAM_SERVICE, ROOT_CREDENTIALS
 from pytest_cis_aws.rules.resource_policy import as_list, statements
 
 

@@ -4,7 +4,7 @@ PYTEST_DONT_REWRITE: a control's verdict is its own message, so pytest's asserti
 introspection (costly at organisation scale, and noise in a finding) is left out.
 """
 from pytest_cis_aws.controls import changed, control, evidence, passed_because
-from pytest_cis_aws.evidence import ebs, efs, rds, s3
+from pytest_cis_aws.collectors import ebs, efs, rds, s3
 from pytest_cis_aws.rules import s3_policy
 
 

@@ -12,10 +12,10 @@ from moto import mock_aws
 # run, and a module imported again would hold classes of its own (a ControlSpec that isn't).
 import pytest_cis_aws.entry  # noqa: F401
 import pytest_cis_aws.audit  # noqa: F401
-import pytest_cis_aws.custom.plugin  # noqa: F401
-import pytest_cis_aws.gating.plugin  # noqa: F401
+import pytest_cis_aws.custom.custom_controls  # noqa: F401
+import pytest_cis_aws.gating.run_verdict  # noqa: F401
 import pytest_cis_aws.report.console  # noqa: F401
-import pytest_cis_aws.report.plugin  # noqa: F401
+import pytest_cis_aws.report.report_writers  # noqa: F401
 import pytest_cis_aws.runner  # noqa: F401
 from pytest_cis_aws.demo import gaps
 from pytest_cis_aws.demo.clients import EstateClients
@@ -78,5 +78,5 @@ def audit(pytester, moto):
 def frozen_clock(monkeypatch):
     """The run's clock fixed at a whole second, so an age seeded at a threshold is exact."""
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    monkeypatch.setattr("pytest_cis_aws.evidence.estate.run_clock", lambda: now)
+    monkeypatch.setattr("pytest_cis_aws.collectors.estate.run_clock", lambda: now)
     return now

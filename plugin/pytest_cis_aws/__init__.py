@@ -7,11 +7,11 @@ control tests -> outcomes -> summary -> reports. The modules, in that order:
                         are imported and registered only when our controls are collected
     locate.py           where our controls are, and whether this run collects them
     benchmarks.py       the supported benchmark versions, by name (light: for --help)
-    options.py          command-line flags, validated into AuditOptions
+    audit_options.py    command-line flags, validated into AuditOptions
     roles.py            which process this is: a plain run, the xdist controller, a worker
     aws/                sessions (assumed roles, refreshing credentials), the read-only cached
                         reader (one request per distinct call), pacing, snapshots, partitions
-    evidence/           collectors: typed records built from AWS reads, and unit sources
+    collectors/         typed records built from AWS reads (the evidence), and unit sources
     control_modules.py  the controller's scan of the control files, before collection
     audit.py            the ``cis-audit`` plugin: gathers evidence, parametrises, decides outcomes
     controls.py         the @control decorator, and what a control may ask while it runs
@@ -22,16 +22,18 @@ control tests -> outcomes -> summary -> reports. The modules, in that order:
     registry/           the check catalogue and each benchmark version, as YAML data
     outcomes.py         PASS/FAIL/ERROR/MANUAL/NOT_APPLICABLE on each test report
     gating/             waivers, baseline, selection, Organizations, sharding, exit status
+                        (gating_options.py its flags, run_verdict.py the ``cis-gating`` plugin)
     summary.py          totals and per-control, per-account, per-owner counts, from findings
     identity.py         what one unit is across runs (baselines, cis-diff, ASFF/OCSF/OSCAL ids)
     owners.py           --cis-owner-tag: each finding's owner from tags
     fixes/              the fix for each failing unit, built from its evidence
     report/             renderers (terminal, findings JSON, CSV, Markdown, OCSF, ASFF, OSCAL,
-                        history, fix script, HTML) and outputs.py, the one table of outputs
+                        history, fix script, HTML), outputs.py, the one table of outputs, and
+                        report_writers.py, the ``cis-report`` plugin that writes them
     merge.py            ``cis-merge``: shards' findings files into one answer
     merging/            how cis-merge streams: shards read a finding at a time, counted in one
                         pass (StreamedSummary), merged in order for each writer, steps forked
     compare.py, diff.py ``cis-diff``: two findings files compared unit by unit
-    custom/, api.py     a team's own controls (the public API)
+    custom/, api.py     a team's own controls (the public API; custom_controls.py, its plugin)
     demo/               --aws-demo: a moto server on 127.0.0.1, seeded, with moto's gaps filled
 """

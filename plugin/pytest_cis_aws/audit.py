@@ -23,13 +23,13 @@ from .aws.reader import AwsReader
 from .aws.sessions import Credentials, SessionFactory
 from .control_modules import control_specs
 from .custom.declare import CustomSpec
-from .evidence.base import Unit, sorted_units
-from .evidence.estate import Estate, discover_estate
-from .evidence.inventory import Inventory
+from .collectors.base import Unit, sorted_units
+from .collectors.estate import Estate, discover_estate
+from .collectors.inventory import Inventory
 from .gating import organizations, selection
 from .gating.gate import Gate, run_date
-from .evidence import denied_regions
-from .options import AuditOptions
+from .collectors import denied_regions
+from .audit_options import AuditOptions
 from .entry import AUDIT
 from .naming import test_prefix
 from .progress import GatherProgress
@@ -194,7 +194,7 @@ class CisAudit:
 
     def _skip_denied_regions(self, specs) -> None:
         """Regions where an SCP refused every call become skipped regions of their accounts
-        (evidence/denied_regions.py); checks whose units carried those refusals are built
+        (collectors/denied_regions.py); checks whose units carried those refusals are built
         again over the regions left, from the reads already made."""
         denied = denied_regions.denied_regions(self.reader.entries, self.inventory.estate)
         if not denied:

@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
 
-from .evidence.base import UnitSource
+from .collectors.base import UnitSource
 from .naming import named_check_test, test_prefix
 from .registry import Control
 
 if TYPE_CHECKING:  # options imports boto3: not needed to declare a control
-    from .options import AuditOptions
+    from .audit_options import AuditOptions
 
 MARKER = "cis"
 

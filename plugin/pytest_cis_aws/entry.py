@@ -12,14 +12,14 @@ import sys
 
 import pytest
 
-from . import hookspecs, locate, options
+from . import audit_options, hookspecs, locate
 from .benchmarks import SECTION_MARKERS
 
 AUDIT = "cis-audit"  # the audit plugin's name (audit.NAME), here so a run that audits nothing need not import it
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    options.addoptions(parser)
+    audit_options.addoptions(parser)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -42,13 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if not audits_controls(config):
         return
     from .audit import NAME, CisAudit
-    from .custom import plugin as custom
-    from .gating.plugin import NAME as GATING, GatingPlugin
+    from .custom import custom_controls as custom
+    from .gating.run_verdict import NAME as GATING, GatingPlugin
     from .report import console
-    from .report import plugin as reports
+    from .report import report_writers as reports
     from .runner import NAME as RUNNER, ControlRunner
 
-    parsed = options.parse(config)
+    parsed = audit_options.parse(config)
     if config.option.tbstyle == "auto":
         # A failed control is a finding, not a bug: the short summary's one line per
         # failure (its message names the resource) reads better than tracebacks.
@@ -72,6 +72,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # no item can be one, and a run that audits nothing imports nothing more to find out.
     if config.pluginmanager.has_plugin(AUDIT) or "pytest_cis_aws.custom.declare" not in sys.modules:
         return
-    from .custom import plugin as custom
+    from .custom import custom_controls as custom
 
     custom.refuse_without_the_audit(items)  # the audit is dormant: our controls are not collected

@@ -22,7 +22,7 @@ from . import controls as control_decl
 from . import pytest_internals
 from .aws.errors import AwsCallError
 from .controls import ControlSpec
-from .evidence.base import Unit
+from .collectors.base import Unit
 from .registry import Control
 
 

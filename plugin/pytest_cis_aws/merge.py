@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 from .custom.metadata import CustomControl
-from .evidence.estate import AccountInfo, Estate
+from .collectors.estate import AccountInfo, Estate
 from .gating import exit_status
 from .gating.report import GatingReport
-from .options import DEFAULT_JSON
+from .audit_options import DEFAULT_JSON
 from .owners import OwnerReport
 from . import registry
 from .registry import controls as benchmark_controls

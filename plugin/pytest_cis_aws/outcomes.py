@@ -13,7 +13,7 @@ import pytest
 
 from .aws.errors import AwsCallError
 from .controls import MANUAL_MARK, NOT_APPLICABLE_MARK, ControlSpec
-from .evidence.base import Unevaluable, Unit
+from .collectors.base import Unevaluable, Unit
 from .registry import Control
 
 PASS, FAIL, ERROR, MANUAL = "PASS", "FAIL", "ERROR", "MANUAL"

@@ -6,7 +6,7 @@ that cannot be read never make a control's verdict an error: the owner says so i
 "unknown (tags unreadable: <reason>)".
 
 Tags are read after the controls ran, on the controller, only when the option is given
-(``evidence/tags.py``), through the run's reader: once per call, counted, in the snapshot.
+(``collectors/tags.py``), through the run's reader: once per call, counted, in the snapshot.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from .aws.errors import AwsCallError
 from .aws.reader import Read
 from .aws.sessions import GLOBAL_REGION
-from .evidence import org_governance, tags
-from .evidence.base import AccountAws
-from .evidence.inventory import Inventory
+from .collectors import org_governance, tags
+from .collectors.base import AccountAws
+from .collectors.inventory import Inventory
 from .summary import SummaryState
 
 UNKNOWN = "unknown (tags unreadable: {reason})"

@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .evidence.estate import Estate
+from .collectors.estate import Estate
 from .outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
 from . import registry
 from .registry import Control

@@ -9,7 +9,7 @@ import pytest
 from pytest_cis_aws import benchmarks, entry, registry
 from tests.harness import A, CHECKS_DIR
 
-HEAVY = ("boto3", "botocore", "moto", "yaml", "jinja2", "pytest_cis_aws.registry", "pytest_cis_aws.audit", "pytest_cis_aws.report.plugin")
+HEAVY = ("boto3", "botocore", "moto", "yaml", "jinja2", "pytest_cis_aws.registry", "pytest_cis_aws.audit", "pytest_cis_aws.report.report_writers")
 
 
 def test_importing_the_entry_point_imports_nothing_heavy():

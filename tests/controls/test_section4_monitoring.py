@@ -9,8 +9,8 @@ import pytest
 
 from pytest_cis_aws.aws.errors import AwsCallError, iam_action
 from pytest_cis_aws.demo.seed import section4 as seed
-from pytest_cis_aws.evidence.cloudtrail import Trail
-from pytest_cis_aws.evidence.monitoring import Alarm, LogGroupWatch, MetricFilter, MonitoredAccount, Subscription
+from pytest_cis_aws.collectors.cloudtrail import Trail
+from pytest_cis_aws.collectors.monitoring import Alarm, LogGroupWatch, MetricFilter, MonitoredAccount, Subscription
 from pytest_cis_aws.registry import by_id
 from tests.harness import A, B, C
 from tests.refusals import Refuse

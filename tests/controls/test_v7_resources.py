@@ -189,8 +189,8 @@ def test_6_8_unreadable_route_tables_are_an_error(audit, moto):
 
 def test_each_kind_of_resource_gets_its_own_fix():
     from pytest_cis_aws import registry
-    from pytest_cis_aws.evidence.access_logs import FrontEnd
-    from pytest_cis_aws.evidence.resource_policies import PolicyHolder
+    from pytest_cis_aws.collectors.access_logs import FrontEnd
+    from pytest_cis_aws.collectors.resource_policies import PolicyHolder
     from pytest_cis_aws.report.view import fill_fix
 
     # A public policy's fix is built from the policy itself (plugin/pytest_cis_aws/fixes/resource_policies.py).

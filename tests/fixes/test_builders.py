@@ -7,9 +7,9 @@ import shlex
 import subprocess
 
 from pytest_cis_aws import fixes, registry
-from pytest_cis_aws.evidence.iam import IamAccount
-from pytest_cis_aws.evidence.network import NetworkAcl, SecurityGroup
-from pytest_cis_aws.evidence.s3 import Bucket
+from pytest_cis_aws.collectors.iam import IamAccount
+from pytest_cis_aws.collectors.network import NetworkAcl, SecurityGroup
+from pytest_cis_aws.collectors.s3 import Bucket
 from pytest_cis_aws.fixes import script
 from pytest_cis_aws.fixes.model import split_commands
 

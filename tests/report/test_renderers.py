@@ -8,8 +8,8 @@ import shlex
 from dataclasses import dataclass
 
 from pytest_cis_aws import fixes
-from pytest_cis_aws.evidence.base import Unit
-from pytest_cis_aws.evidence.estate import AccountInfo, Estate
+from pytest_cis_aws.collectors.base import Unit
+from pytest_cis_aws.collectors.estate import AccountInfo, Estate
 from pytest_cis_aws.registry import Control
 from pytest_cis_aws.report import csv_out, html, markdown, view
 from pytest_cis_aws.summary import SummaryState

@@ -10,7 +10,7 @@ import pytest
 
 from pytest_cis_aws.aws.errors import AwsCallError
 from pytest_cis_aws.aws.reader import Read
-from pytest_cis_aws.evidence import iam
+from pytest_cis_aws.collectors import iam
 from pytest_cis_aws.rules import iam_policy
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)

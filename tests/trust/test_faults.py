@@ -13,7 +13,7 @@ from bench.seed import Counts, seed_estate
 from pytest_cis_aws import registry
 from pytest_cis_aws.aws import pacing
 from pytest_cis_aws.aws.errors import iam_prefix
-from pytest_cis_aws.evidence.tags import OWNER_ONLY_SERVICES
+from pytest_cis_aws.collectors.tags import OWNER_ONLY_SERVICES
 from tests.harness import A, B, C
 from tests.trust import faults
 from tests.trust.matrix import fault_problems, operations_called, unit_key

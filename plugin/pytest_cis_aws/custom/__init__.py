@@ -13,6 +13,6 @@ this package is how it fits the machinery the CIS controls use:
 * ``reads.py``: the ``aws`` fixture's read-only, cached view of one account and region;
 * ``remote.py``: under xdist, a worker's reads are made by the controller's reader, so each
   distinct call is still made once, counted, and recorded in the snapshot;
-* ``plugin.py``: the hooks (discovery at configure, markers, the fixture, the guard that
+* ``custom_controls.py``: the hooks (discovery at configure, markers, the fixture, the guard that
   turns a swallowed AWS error into an ERROR).
 """

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from ..controls import ControlSpec
-from ..evidence.base import UnitSource
+from ..collectors.base import UnitSource
 from ..naming import test_prefix
 
 # The metadata a control may give in code (or in controls.yaml beside it).

@@ -21,9 +21,9 @@ import jmespath
 
 from ..aws.errors import AwsCallError
 from ..aws.sessions import GLOBAL_REGION
-from ..evidence.base import AccountUnit, Collector, RegionUnit, Unevaluable, Unit
-from ..evidence.estate import unavailable_error
-from ..evidence.s3 import bucket_region
+from ..collectors.base import AccountUnit, Collector, RegionUnit, Unevaluable, Unit
+from ..collectors.estate import unavailable_error
+from ..collectors.s3 import bucket_region
 
 # Services whose listings are made once per account (their resources are not per region).
 GLOBAL_SERVICES = frozenset({"iam", "s3", "organizations", "account", "route53", "cloudfront"})

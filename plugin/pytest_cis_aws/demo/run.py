@@ -7,7 +7,7 @@ import os
 import pytest
 
 from .. import registry
-from ..options import DEFAULT_ROLE, AuditOptions
+from ..audit_options import DEFAULT_ROLE, AuditOptions
 from .clients import SEED_ROLE, EstateClients
 from .seed import later_versions, organizations, seed_all
 from .server import DemoServer

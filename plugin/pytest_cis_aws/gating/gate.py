@@ -12,7 +12,7 @@ from collections import Counter
 
 from ..outcomes import FAIL, KNOWN, PASS, PREFIX, WAIVED
 from ..registry import controls as benchmark_controls
-from .options import GatingOptions
+from .gating_options import GatingOptions
 from .organizations import OrgAccounts
 from .report import GatingReport
 from .waivers import first_match

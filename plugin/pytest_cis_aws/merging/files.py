@@ -28,7 +28,7 @@ def finding_from_json(entry: dict) -> dict[str, str]:
     if "owner" in entry:  # the shard read owners (--cis-owner-tag)
         finding["owner"] = str(entry["owner"])
     # The unit id in the test id is "<account>-<region>-<label>", or "<account>-<region>" for
-    # a unit without a label (evidence/base.py); the label orders findings, names OCSF resources.
+    # a unit without a label (collectors/base.py); the label orders findings, names OCSF resources.
     unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
     place = f"{entry['account']}-{entry['region']}"
     finding["label"] = "" if unit == place else unit.removeprefix(place + "-")

@@ -20,7 +20,7 @@ from ..roles import is_controller
 from . import terminal
 
 NAME = "cis-console"
-REPORTS = "cis-report"  # report/plugin.py's name, which keeps the extra outputs it wrote
+REPORTS = "cis-report"  # report/report_writers.py's name, which keeps the extra outputs it wrote
 # pytest's own default for -r: failures and errors, one line each.
 PYTEST_DEFAULT_REPORTCHARS = "fE"
 # What the grouped summary shows in pytest's order for "fE": (stats category, word).

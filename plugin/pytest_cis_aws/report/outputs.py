@@ -1,6 +1,6 @@
 """Every file an audit can write besides the findings file and the HTML report, in one table.
 
-A run (``report/plugin.py``) and ``cis-merge`` (``merge.py``) both take their options from
+A run (``report/report_writers.py``) and ``cis-merge`` (``merge.py``) both take their options from
 this table and write whatever was asked through it, so a format added here is offered and
 written by both: the merge cannot forget it.
 

@@ -15,7 +15,7 @@ import pytest
 # Only light modules here: the pytest11 entry point imports this one to add the options on
 # every pytest run, audit or not. boto3, botocore and the registry's YAML are read by parse().
 from .benchmarks import DEFAULT_BENCHMARK, VERSIONS
-from .gating import options as gating_options
+from .gating import gating_options
 from .report import outputs  # light: the writers are imported only when a file is written
 from .report.outputs import DEFAULT_ASFF_REGION, OUTPUTS
 
