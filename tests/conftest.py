@@ -12,6 +12,11 @@ from moto import mock_aws
 # run, and a module imported again would hold classes of its own (a ControlSpec that isn't).
 import pytest_cis_aws.entry  # noqa: F401
 import pytest_cis_aws.audit  # noqa: F401
+import pytest_cis_aws.control_selection  # noqa: F401
+import pytest_cis_aws.findings_writer  # noqa: F401
+import pytest_cis_aws.gathering  # noqa: F401
+import pytest_cis_aws.handover  # noqa: F401
+import pytest_cis_aws.outcome_decisions  # noqa: F401
 import pytest_cis_aws.custom.custom_controls  # noqa: F401
 import pytest_cis_aws.gating.run_verdict  # noqa: F401
 import pytest_cis_aws.report.console  # noqa: F401

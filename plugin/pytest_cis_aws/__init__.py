@@ -9,11 +9,15 @@ control tests -> outcomes -> summary -> reports. The modules, in that order:
     benchmarks.py       the supported benchmark versions, by name (light: for --help)
     audit_options.py    command-line flags, validated into AuditOptions
     roles.py            which process this is: a plain run, the xdist controller, a worker
+                        (asked once, by entry.py, which registers each process's plugins)
     aws/                sessions (assumed roles, refreshing credentials), the read-only cached
                         reader (one request per distinct call), pacing, snapshots, partitions
     collectors/         typed records built from AWS reads (the evidence), and unit sources
     control_modules.py  the controller's scan of the control files, before collection
-    audit.py            the ``cis-audit`` plugin: gathers evidence, parametrises, decides outcomes
+    audit.py            ``cis-audit``: what every process shares (options, selection, gate, evidence)
+    gathering.py        ``cis-gathering`` (controller): sessions, discovery, every selected check's units
+    handover.py         the controller's evidence handed to xdist workers (a snapshot file)
+    control_selection.py  ``cis-selection``: select controls, parametrise, name and mark items
     controls.py         the @control decorator, and what a control may ask while it runs
     items.py            ControlItem: a control and one unit, named by the version's id
     runner.py           the ``cis-runner`` plugin: pytest's run protocol, minus unused phases
@@ -21,6 +25,8 @@ control tests -> outcomes -> summary -> reports. The modules, in that order:
     rules/              pure rules the controls share (policies, filter patterns, networks)
     registry/           the check catalogue and each benchmark version, as YAML data
     outcomes.py         PASS/FAIL/ERROR/MANUAL/NOT_APPLICABLE on each test report
+    outcome_decisions.py  ``cis-outcomes``: each control test's outcome, where it runs
+    findings_writer.py  ``cis-findings`` (controller): the summary state, owners, the findings file
     gating/             waivers, baseline, selection, Organizations, sharding, exit status
                         (gating_options.py its flags, run_verdict.py the ``cis-gating`` plugin)
     summary.py          totals and per-control, per-account, per-owner counts, from findings

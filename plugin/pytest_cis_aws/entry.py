@@ -41,12 +41,15 @@ def pytest_configure(config: pytest.Config) -> None:
     locate.collect_installed_when_auditing(config)
     if not audits_controls(config):
         return
+    from . import control_selection, findings_writer, gathering, handover, outcome_decisions
     from .audit import NAME, CisAudit
     from .custom import custom_controls as custom
-    from .gating.run_verdict import NAME as GATING, GatingPlugin
+    from .gating import run_verdict
     from .report import console
     from .report import report_writers as reports
+    from .roles import is_worker, uses_xdist
     from .runner import NAME as RUNNER, ControlRunner
+    from .summary import SummaryState
 
     parsed = audit_options.parse(config)
     if config.option.tbstyle == "auto":
@@ -57,14 +60,38 @@ def pytest_configure(config: pytest.Config) -> None:
     # of what the run selects, so it is read (and checked) before anything starts.
     own = custom.discover(config, parsed.benchmark)
     audit = CisAudit(config, parsed, own.controls)
-    config.pluginmanager.register(audit, NAME)
-    custom.register(config, own)
-    config.pluginmanager.register(GatingPlugin(config, audit), GATING)
-    config.pluginmanager.register(ControlRunner(config), RUNNER)
-    config.pluginmanager.register(console.ConsolePlugin(config, audit, console.group_failures_by_default(config)), console.NAME)
-    reports.default_html(config)
-    reports.check_output_paths(config)  # before any AWS call, not after the audit
-    config.pluginmanager.register(reports.CisReports(config), reports.NAME)
+    # Each process's plugins, decided here once (as pytest-xdist registers its DSession only on
+    # the controller, and pytest-html its report only where workerinput is absent): the
+    # controller (or a plain run) gathers the evidence and writes every file; an xdist worker
+    # loads the controller's evidence and runs tests; both select, collect and decide outcomes.
+    # Registered in this order: pytest calls plain hooks of later plugins first.
+    worker = is_worker(config)
+    register = config.pluginmanager.register
+    register(audit, NAME)
+    register(control_selection.ControlSelection(audit), control_selection.NAME)
+    register(outcome_decisions.OutcomeDecisions(audit), outcome_decisions.NAME)
+    if worker:
+        register(handover.ControllerSnapshot(config, audit), handover.WORKER_NAME)
+    else:
+        state = SummaryState(parsed.benchmark, audit.selected, level=parsed.level)
+        verdict = run_verdict.RunVerdict(audit, state)
+        findings = findings_writer.FindingsWriter(config, audit, state, verdict)
+        hand_over = handover.SnapshotHandOver() if uses_xdist(config) else None
+        register(gathering.EvidenceGathering(config, audit, state, hand_over), gathering.NAME)
+        if hand_over is not None:
+            register(hand_over, handover.NAME)
+        register(findings, findings_writer.NAME)
+    custom.register(config, own, on_worker=worker)
+    if not worker:
+        register(verdict, run_verdict.NAME)
+    register(ControlRunner(config), RUNNER)
+    if not worker:
+        register(console.ConsolePlugin(config, audit, state, console.group_failures_by_default(config)), console.NAME)
+        reports.default_html(config)
+        reports.check_output_paths(config)  # before any AWS call, not after the audit
+    register(reports.ReportLabels(), reports.LABELS)
+    if not worker:
+        register(reports.CisReports(config, audit, findings), reports.NAME)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

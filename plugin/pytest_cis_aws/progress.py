@@ -5,8 +5,8 @@ about every ``CI_INTERVAL_S`` seconds, so a log shows the run is alive without f
 Both are silent under ``-q -q`` (the audit does not create this object then).
 
 Evidence is gathered check by check, each check reading its evidence from every account at
-once (plugin/pytest_cis_aws/audit.py, ``_gather_units``), so accounts finish together at the end; the line
-counts checks done of the total, with the accounts they cover, the AWS calls made so far, the
+once (plugin/pytest_cis_aws/gathering.py, ``_gather_units``), so accounts finish together at
+the end; the line counts checks done of the total, with the accounts they cover, the AWS calls made so far, the
 time elapsed and an estimate of the time left (from the pace of the checks done so far).
 """
 from __future__ import annotations

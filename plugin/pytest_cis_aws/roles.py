@@ -1,4 +1,8 @@
-"""Which process this is: a plain run, the xdist controller, or an xdist worker."""
+"""Which process this is: a plain run, the xdist controller, or an xdist worker.
+
+Asked once, at configure (entry.py), which registers each process's plugins accordingly:
+no hook asks again.
+"""
 from __future__ import annotations
 
 import pytest
@@ -8,13 +12,8 @@ def is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
-def is_controller(config: pytest.Config) -> bool:
-    """True on the process that gathers evidence and writes reports (not an xdist worker)."""
-    return not is_worker(config)
-
-
 def uses_xdist(config: pytest.Config) -> bool:
     """True on an xdist controller that will start workers."""
-    return is_controller(config) and bool(getattr(config.option, "numprocesses", None)) and not getattr(
+    return not is_worker(config) and bool(getattr(config.option, "numprocesses", None)) and not getattr(
         config.option, "collectonly", False
     )

@@ -20,7 +20,6 @@ from ..aws.errors import AwsCallError
 from ..aws.reader import NOT_IN_SNAPSHOT
 from ..entry import AUDIT
 from ..items import ControlItem
-from ..roles import is_worker
 from . import fixtures
 from .declare import CustomSpec
 from .metadata import Catalogue, CustomControl, MetadataError, catalogue
@@ -52,22 +51,22 @@ def refuse_without_the_audit(items: list[pytest.Item]) -> None:
             )
 
 
-def register(config: pytest.Config, found: Catalogue) -> None:
+def register(config: pytest.Config, found: Catalogue, on_worker: bool) -> None:
     config.addinivalue_line("markers", f"{MARKER}: your own controls (pytest_cis_aws.api.custom_control)")
     for marker, title in found.markers.items():
         config.addinivalue_line("markers", f"{marker}: your own controls: {title}")
-    config.pluginmanager.register(CustomControls(config, found), NAME)
+    # On an xdist worker, what the controller's snapshot lacks is read by the controller.
+    remote = RemoteReads(config.workerinput[WORKER_INPUT]) if on_worker and WORKER_INPUT in config.workerinput else None
+    config.pluginmanager.register(CustomControls(config, found, remote), NAME)
     config.pluginmanager.register(fixtures, FIXTURES)
 
 
 class CustomControls:
-    def __init__(self, config: pytest.Config, found: Catalogue):
+    def __init__(self, config: pytest.Config, found: Catalogue, remote: RemoteReads | None = None):
         self.config = config
         self.catalogue = found
         self._server: ReadServer | None = None
-        self._remote: RemoteReads | None = None
-        if is_worker(config) and WORKER_INPUT in config.workerinput:
-            self._remote = RemoteReads(config.workerinput[WORKER_INPUT])
+        self._remote = remote
 
     @property
     def audit(self):

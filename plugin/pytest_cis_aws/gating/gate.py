@@ -32,7 +32,6 @@ class Gate:
         self.organization: OrgAccounts | None = None
         self.shard_accounts: list[str] | None = None
         self.run_accounts: list[str] = []  # every account of the run, before sharding
-        self.user_deselected: set[str] = set()  # controls wholly deselected by -k / -m
 
     # -- accounts (controller) ------------------------------------------------
     def audited_accounts(self, requested: list[str], list_organization) -> list[str]:
@@ -46,6 +45,14 @@ class Gate:
             accounts = self.options.shard.accounts(accounts)
             self.shard_accounts = accounts
         return accounts
+
+    def deal_replayed(self, accounts: list[str]) -> list[str] | None:
+        """--cis-shard K/N on a replay: this shard's share of the snapshot's ``accounts``
+        (None without --cis-shard), dealt as a live run deals its own."""
+        if self.options.shard is None:
+            return None
+        self.shard_accounts = self.options.shard.accounts(accounts)
+        return self.shard_accounts
 
     # -- each report (where the test runs) -------------------------------------
     def apply(self, report, properties: list[tuple[str, str]], today: dt.date) -> list[tuple[str, str]]:
@@ -74,7 +81,8 @@ class Gate:
         return changed + [(PREFIX + name, value) for name, value in extra]
 
     # -- the run's summary (controller) ------------------------------------------
-    def conclude(self, state, today: dt.date) -> GatingReport:
+    def conclude(self, state, today: dt.date, user_deselected=frozenset()) -> GatingReport:
+        """``user_deselected``: the controls -k / -m deselected wholly (gating/run_verdict.py)."""
         findings = state.findings
         statuses = Counter(f["status"] for f in findings)
         selected = {c.id for c in state.controls}
@@ -106,8 +114,8 @@ class Gate:
             waivers_expired=[w.to_dict() for w in expired],
             waivers_stale=[w.to_dict() for w in stale],
             not_selected=[c.id for c in (*benchmark_controls(state.benchmark), *self.custom_controls)
-                          if c.id not in selected and c.id not in self.user_deselected],
-            deselected=sorted(self.user_deselected, key=_control_order),
+                          if c.id not in selected and c.id not in user_deselected],
+            deselected=sorted(user_deselected, key=_control_order),
             accounts_excluded=list(org.excluded) if org else [],
             accounts_skipped=dict(org.skipped) if org else {},
             shard=str(self.options.shard) if self.options.shard else None,

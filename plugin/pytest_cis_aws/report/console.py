@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from ..outcomes import finding_of
-from ..roles import is_controller
 from . import terminal
 
 NAME = "cis-console"
@@ -41,9 +40,12 @@ def group_failures_by_default(config: pytest.Config) -> bool:
 
 
 class ConsolePlugin:
-    def __init__(self, config: pytest.Config, audit, grouped: bool):
+    """On the controller (or a plain run), where the summary state is."""
+
+    def __init__(self, config: pytest.Config, audit, state, grouped: bool):
         self.config = config
         self.audit = audit
+        self.state = state  # the summary state (findings_writer.py)
         self.grouped = grouped
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -64,7 +66,7 @@ class ConsolePlugin:
                 self._grouped_summary(terminalreporter)
 
     def _grouped_summary(self, terminalreporter) -> None:
-        order = {control.id: n for n, control in enumerate(self.audit.state.controls)}
+        order = {control.id: n for n, control in enumerate(self.state.controls)}
         sections = [(word, terminalreporter.stats.get(category, [])) for category, word in GROUPED]
         if not any(reports for _, reports in sections):
             return
@@ -96,7 +98,7 @@ class ConsolePlugin:
     def pytest_sessionfinish(self, session: pytest.Session):
         # Outermost: what follows the yield comes after pytest's own closing summaries.
         result = yield
-        if is_controller(self.config) and self.audit.inventory is not None and not self.config.getoption("no_summary"):
+        if self.audit.inventory is not None and not self.config.getoption("no_summary"):
             self.print_compliance_summary()
         return result
 
@@ -104,7 +106,7 @@ class ConsolePlugin:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is None:
             return
-        state = self.audit.state
+        state = self.state
         reporter.write_sep("=", "CIS compliance summary")
         for line in terminal.lines(state, self.config.get_terminal_writer().fullwidth):
             reporter.write_line(line)

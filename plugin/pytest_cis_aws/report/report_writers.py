@@ -1,8 +1,9 @@
-"""The ``cis-report`` plugin: every report beyond the terminal summary and findings JSON.
+"""Every report beyond the terminal summary and findings JSON, in two plugins.
 
-Registered beside ``cis-audit`` (plugin/pytest_cis_aws/entry.py) and reading its summary state on the
-controller; on workers it only labels reports (junitxml properties, per-resource fixes),
-which travel to the controller with the reports.
+``ReportLabels`` (``cis-report-labels``), on whichever process runs the tests, labels the
+reports (junitxml properties, per-resource fixes), which travel to the controller with them.
+``CisReports`` (``cis-report``), on the controller only (plugin/pytest_cis_aws/entry.py),
+fills pytest-html's report and writes the requested outputs from the summary state.
 """
 from __future__ import annotations
 
@@ -11,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ..audit import NAME as AUDIT
 from ..items import ControlItem
 from .. import fixes
 from ..outcomes import FAIL, KNOWN, PREFIX, WAIVED, finding_of
-from ..roles import is_controller
 from . import html, outputs, paths, view
 
 NAME = "cis-report"
+LABELS = "cis-report-labels"
 # junitxml writes the teardown report's properties, which come from the item: plain names,
 # apart from the cis_* outcome properties (those are on the deciding report only).
 JUNIT_PROPERTIES = ("control", "account", "region", "resource")
@@ -29,7 +29,7 @@ FIX_STATUSES = (FAIL, WAIVED, KNOWN)
 def default_html(config: pytest.Config) -> None:
     """An audit writes reports/report.html unless told otherwise; self-contained, so it
     opens from a file with no network. Controller only: workers write no report."""
-    if not is_controller(config) or not hasattr(config.option, "htmlpath"):
+    if not hasattr(config.option, "htmlpath"):
         return
     if not config.option.htmlpath:
         config.option.htmlpath = outputs.DEFAULT_HTML
@@ -54,20 +54,9 @@ def check_output_paths(config: pytest.Config) -> None:
         raise pytest.UsageError(problem)
 
 
-class CisReports:
-    def __init__(self, config: pytest.Config):
-        self.config = config
-        self.written: list[Path] = []  # the outputs this run wrote (report/outputs.py)
-        self._html_report = None  # what pytest-html's title hook handed us
+class ReportLabels:
+    """On whichever process runs the tests."""
 
-    @property
-    def audit(self):
-        return self.config.pluginmanager.get_plugin(AUDIT)
-
-    def command_line(self) -> str:
-        return " ".join(["pytest", *map(shlex.quote, self.config.invocation_params.args)])
-
-    # -- labels, on whichever process runs the tests --------------------------
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -87,7 +76,21 @@ class CisReports:
             report.user_properties.append((PREFIX + view.FIX_FIELD, fix.to_json()))
         return report
 
-    # -- pytest-html, on the controller ----------------------------------------
+
+class CisReports:
+    """On the controller (or a plain run), where the summary state is."""
+
+    def __init__(self, config: pytest.Config, audit, findings):
+        self.config = config
+        self.audit = audit
+        self.findings = findings  # findings_writer.FindingsWriter: the summary state, and owners read once
+        self.written: list[Path] = []  # the outputs this run wrote (report/outputs.py)
+        self._html_report = None  # what pytest-html's title hook handed us
+
+    def command_line(self) -> str:
+        return " ".join(["pytest", *map(shlex.quote, self.config.invocation_params.args)])
+
+    # -- pytest-html ----------------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_report_title(self, report) -> None:
         # pytest-html asks at the start of the session, before the evidence (and so the
@@ -96,7 +99,7 @@ class CisReports:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list, session) -> None:
-        state = self.audit.state
+        state = self.findings.state
         history = self.config.getoption("cis_history", None)
         state.history_path = Path(history) if history else None  # the trend's runs
         state.history_keep = outputs.context("", lambda dest: self.config.getoption(dest, None)).history_keep
@@ -121,17 +124,16 @@ class CisReports:
         if report.when == "call" and report.passed and not report.sections and finding_of(report) is not None:
             data.clear()
 
-    # -- files, on the controller ----------------------------------------------
+    # -- files ----------------------------------------------------------------------
     # trylast: after the audit's own sessionfinish has concluded gating (waivers, baseline,
     # accounts skipped), which the Markdown shows; cis-merge's outputs always had it.
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        audit = self.audit
-        if not is_controller(self.config) or audit is None or audit.inventory is None:
+        if self.audit.inventory is None:
             return
-        audit.read_owners()  # --cis-owner-tag: owners before any file is written
+        self.findings.read_owners()  # --cis-owner-tag: owners before any file is written
         context = outputs.context(self.command_line(), lambda dest: self.config.getoption(dest, None))
-        self.written = outputs.write_requested(audit.state, lambda dest: self.config.getoption(dest, None), context)
+        self.written = outputs.write_requested(self.findings.state, lambda dest: self.config.getoption(dest, None), context)
 
 
 def _needs_fix(report) -> bool:
