@@ -15,6 +15,7 @@ import pytest_cis_aws.audit  # noqa: F401
 import pytest_cis_aws.control_selection  # noqa: F401
 import pytest_cis_aws.findings_writer  # noqa: F401
 import pytest_cis_aws.gathering  # noqa: F401
+import pytest_cis_aws.gc_tuning  # noqa: F401
 import pytest_cis_aws.handover  # noqa: F401
 import pytest_cis_aws.outcome_decisions  # noqa: F401
 import pytest_cis_aws.custom.custom_controls  # noqa: F401

@@ -21,6 +21,7 @@ control tests -> outcomes -> summary -> reports. The modules, in that order:
     controls.py         the @control decorator, and what a control may ask while it runs
     items.py            ControlItem: a control and one unit, named by the version's id
     runner.py           the ``cis-runner`` plugin: pytest's run protocol, minus unused phases
+    gc_tuning.py        ``cis-gc``: the cycle collector tuned for the run, and why (measured)
     pytest_internals.py every use of pytest's private API, checked by a test
     rules/              pure rules the controls share (policies, filter patterns, networks)
     registry/           the check catalogue and each benchmark version, as YAML data

@@ -41,7 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
     locate.collect_installed_when_auditing(config)
     if not audits_controls(config):
         return
-    from . import control_selection, findings_writer, gathering, handover, outcome_decisions
+    from . import control_selection, findings_writer, gathering, gc_tuning, handover, outcome_decisions
     from .audit import NAME, CisAudit
     from .custom import custom_controls as custom
     from .gating import run_verdict
@@ -84,6 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
     custom.register(config, own, on_worker=worker)
     if not worker:
         register(verdict, run_verdict.NAME)
+    register(gc_tuning.GcTuning(config), gc_tuning.NAME)
     register(ControlRunner(config), RUNNER)
     if not worker:
         register(console.ConsolePlugin(config, audit, state, console.group_failures_by_default(config)), console.NAME)

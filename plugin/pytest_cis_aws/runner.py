@@ -18,9 +18,7 @@ session run pytest's default protocol untouched.
 """
 from __future__ import annotations
 
-import atexit
 import bdb
-import gc
 
 import pytest
 
@@ -34,12 +32,6 @@ NAME = "cis-runner"
 # session). pytest does not document their names: they live in pytest_internals.
 UNUSED_BY_CONTROLS = pytest_internals.PHASE_PLUGINS
 PHASES = ("setup", "call", "teardown")
-# The cycle collector's thresholds for the whole audit, from the moment it is configured
-# (Python's default: 700, 10, 10). Measured on a 23,693-unit replay: 7.2 s of collection in
-# 5,717 runs by default while tests ran, 2.5 s in 85 with these; applying them before evidence
-# and collection too saved another 0.5 s. Peak memory unchanged.
-RUN_GC_THRESHOLDS = (50_000, 20, 100)
-_freeze_at_exit_registered = False
 
 
 class ControlRunner:
@@ -50,36 +42,6 @@ class ControlRunner:
         self._reraise: tuple[type[BaseException], ...] = (pytest.exit.Exception,)
         if not config.getoption("usepdb", False):
             self._reraise += (KeyboardInterrupt,)
-        self._gc_thresholds = gc.get_threshold()
-        gc.set_threshold(*RUN_GC_THRESHOLDS)
-        config.add_cleanup(self._restore_gc)  # see pytest_collection_finish
-
-    # -- the garbage collector ----------------------------------------------------------
-    # An audit keeps tens of thousands of long-lived objects (items, units, reports) that
-    # Python's cycle collector would otherwise traverse again and again (a third of a
-    # replay's CPU at organisation scale), and pytest ends every session with five full
-    # collections (looking for unraisable exceptions). What exists when collection ends, and
-    # again when the session ends, is moved out of the collector's way (gc.freeze), and the
-    # collector runs less often (RUN_GC_THRESHOLDS); both are undone by a cleanup registered
-    # before pytest's, so it runs after them, and a program that runs pytest in-process gets
-    # its collector back as it was.
-    #
-    # At interpreter exit Python makes one last full collection of everything still alive:
-    # 4 s of a 20 s replay at organisation scale, to free memory the operating system takes
-    # back anyway. Freezing again at exit (an atexit handler, registered once) skips it.
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        gc.freeze()
-
-    def _restore_gc(self) -> None:
-        global _freeze_at_exit_registered
-        gc.set_threshold(*self._gc_thresholds)
-        gc.unfreeze()
-        if not _freeze_at_exit_registered:
-            atexit.register(gc.freeze)
-            _freeze_at_exit_registered = True
-
-    def pytest_unconfigure(self, config: pytest.Config) -> None:
-        gc.freeze()
 
     def phase_hooks(self) -> dict:
         """The three phase hooks, minus the plugins controls do not use (pluggy's public subset callers)."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 import atexit
 import gc
 
-from pytest_cis_aws import runner
+from pytest_cis_aws import gc_tuning
 from tests.harness import A
 
 
 def test_an_in_process_audit_leaves_the_collector_as_it_found_it(audit, monkeypatch):
     at_exit = []
-    monkeypatch.setattr(runner, "_freeze_at_exit_registered", False)
+    monkeypatch.setattr(gc_tuning, "_freeze_at_exit_registered", False)
     monkeypatch.setattr(atexit, "register", lambda function, *args, **kwargs: at_exit.append(function))
     thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
 
