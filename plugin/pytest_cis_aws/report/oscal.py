@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -92,6 +93,7 @@ class _Inventory:
     def __init__(self, sink):
         self.seen: set[str] = set()
         self.sink = sink
+        self.accounts: dict[str, str] = {}
 
     def _add(self, uid: str, make) -> str:
         if uid not in self.seen:
@@ -100,7 +102,9 @@ class _Inventory:
         return uid
 
     def account(self, account: str) -> str:
-        uid = identity.unit_uuid("inventory-item", "", account)
+        uid = self.accounts.get(account)
+        if uid is None:  # a UUIDv5 is a SHA-1: once per account, not once per unit
+            uid = self.accounts[account] = identity.unit_uuid("inventory-item", "", account)
         return self._add(uid, lambda: {"uuid": uid, "description": f"AWS account {account}",
                                        "props": _props(aws_account=account, asset_type="AwsAccount")})
 
@@ -235,6 +239,44 @@ def _finding(version: str, control, account: str, units: _Failing, risks: dict[s
     return out
 
 
+# json.dumps(value, indent=1, ensure_ascii=False), faster: with an indent, json encodes in
+# Python generators (its C encoder only writes compact JSON), and at organisation scale that
+# was over half of this writer's time (a million observations). Strings, dicts and lists
+# (all an observation holds) are formatted here with json's own C string encoder; anything
+# else is handed to json.dumps, re-indented to where it sits, so the bytes are json's.
+_encode_text = json.encoder.encode_basestring
+
+
+def _indented(value, indent: str = "") -> str:
+    """``value`` as json.dumps(value, indent=1, ensure_ascii=False) writes it, its inner lines
+    indented past ``indent`` (where the value sits in the document)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_text(value)
+    inner = indent + " "
+    if kind is dict:
+        if not value:
+            return "{}"
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                return _stdlib_indented(value, indent)
+            parts.append(_encode_text(key) + ": " + (_encode_text(item) if type(item) is str else _indented(item, inner)))
+    elif kind is list:
+        if not value:
+            return "[]"
+        parts = [_encode_text(item) if type(item) is str else _indented(item, inner) for item in value]
+    else:
+        return _stdlib_indented(value, indent)
+    opening, closing = ("{", "}") if kind is dict else ("[", "]")
+    return opening + "\n" + inner + (",\n" + inner).join(parts) + "\n" + indent + closing
+
+
+def _stdlib_indented(value, indent: str) -> str:
+    # JSON strings hold no raw line break, so every one is an indentation json.dumps made.
+    return json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + indent)
+
+
 # Where the streamed lists go in the document's skeleton (write() splices them in).
 _INVENTORY, _OBSERVATIONS = "\0inventory-items\0", "\0observations\0"
 
@@ -316,31 +358,58 @@ def _document(state: SummaryState, command: str, item_sink, observation_sink) ->
 def write(state: SummaryState, path: Path, command: str = "") -> None:
     """The document as ``json.dumps(document(state), indent=1)`` writes it, streamed: the
     inventory items and observations (one each per unit, a million under cis-merge at
-    organisation scale) go to temporary files as they are made, and are copied into place."""
+    organisation scale) go to temporary files as they are made, already as they read in the
+    document (indented where they sit, separated by commas), and are copied into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as items, \
-            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as observations:
-        def sink(spool):
-            def put(value: dict) -> None:
-                # One value a line (JSON escapes every control character in its strings, so a
-                # NUL stands for a line break), indented where it is copied.
-                spool.write(json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\0") + "\n")
-            return put
-        skeleton = json.dumps(_document(state, command, sink(items), sink(observations)), indent=1,
-                              ensure_ascii=False)
-        with path.open("w", encoding="utf-8") as out:
-            for line in skeleton.split("\n"):
-                marker = line.lstrip()
-                spool = {json.dumps(_INVENTORY): items, json.dumps(_OBSERVATIONS): observations}.get(marker)
-                if spool is None:
-                    out.write(line + "\n")
-                    continue
-                indent, separator = line[: len(line) - len(marker)], ""
-                spool.seek(0)
-                for value in spool:
-                    out.write(separator + indent + value.rstrip("\n").replace("\0", "\n" + indent))
-                    separator = ",\n"
-                out.write("\n")
+    with tempfile.TemporaryFile("w+b") as items, tempfile.TemporaryFile("w+b") as observations:
+        skeleton = _indented(_document(state, command, _sink(items, _INVENTORY), _sink(observations, _OBSERVATIONS)))
+        with path.open("wb") as out:
+            _splice(skeleton, {_INVENTORY: [items], _OBSERVATIONS: [observations]}, out)
+
+
+# Where each streamed list's values sit in the document: the indentation the skeleton gives
+# them (_splice checks it), known before the skeleton is, so they are written as they read.
+_INDENT = {_INVENTORY: " " * 6, _OBSERVATIONS: " " * 5}
+
+
+def _sink(spool, marker: str):
+    """Appends a value to ``spool`` as it reads in the document's list ``marker``."""
+    indent = _INDENT[marker]
+    separator = [indent]
+
+    def put(value: dict) -> None:
+        spool.write((separator[0] + _indented(value, indent)).encode("utf-8"))
+        separator[0] = ",\n" + indent
+    return put
+
+
+def _splice(skeleton: str, spools: dict[str, list], out) -> None:
+    """The skeleton written to ``out`` (binary), each placeholder's line replaced by its spools'
+    contents, in order (a list written in parts, each a run of values with its separators)."""
+    placed = sorted((skeleton.find(json.dumps(marker)), marker) for marker in spools)
+    rest = skeleton
+    for position, marker in placed:
+        if position < 0:
+            continue  # an empty list is absent from the document
+        before, found, rest = rest.partition("\n" + _INDENT[marker] + json.dumps(marker) + "\n")
+        if not found:
+            raise AssertionError(f"OSCAL: {marker.strip(chr(0))} moved in the document; update _INDENT")
+        out.write((before + "\n").encode("utf-8"))
+        written = False
+        for spool in spools[marker]:
+            spool.seek(0)
+            if not spool.read(1):
+                continue
+            if written:  # a part after another: the comma its own writer could not know
+                out.write(b",\n")
+            spool.seek(0)
+            shutil.copyfileobj(spool, out, _COPY)
+            written = True
+        out.write(b"\n")
+    out.write((rest + "\n").encode("utf-8"))
+
+
+_COPY = 1 << 20
 
 
 def write_file(state: SummaryState, path: Path, context) -> None:
