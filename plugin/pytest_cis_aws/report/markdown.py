@@ -4,24 +4,33 @@ could not be integrated, the regions not audited and why, the facts manual contr
 why a control does not apply to a unit: all text from AWS is escaped."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..summary import SummaryState
 from . import terminal, view
 
-# Characters Markdown (and GitHub's HTML sanitiser) would read as syntax.
-SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+# Characters Markdown (and GitHub's HTML sanitiser) would read as syntax, each escaped with a
+# backslash: the backslash first, so the ones added after are not escaped again. str.replace
+# per character, not re.sub's template (about 4x slower) nor str.translate (slower still):
+# OSCAL escapes a few million strings at organisation scale.
+SPECIAL = "\\`*_{}[]()#+!|<>~"
+
+
+def _escaped(text: str) -> str:
+    for character in SPECIAL:
+        if character in text:
+            text = text.replace(character, "\\" + character)
+    return text
 
 
 def md_lines(value: str) -> str:
     """Several lines, each escaped as md_text escapes one, the line breaks kept (a fix's commands)."""
-    return "\n".join(SPECIAL.sub(r"\\\1", line) for line in str(value).splitlines())
+    return "\n".join(_escaped(line) for line in str(value).splitlines())
 
 
 def md_text(value: str) -> str:
     """Text from AWS (or anywhere) made inert in Markdown: one line, its special characters escaped."""
-    return SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return _escaped(" ".join(str(value).split()))
 
 
 def document(state: SummaryState, command: str = "") -> str:
