@@ -191,15 +191,25 @@ def main(argv: list[str] | None = None) -> int:
     return int(exit_status.decide(0, statuses, args.fail_on, 0))
 
 
+# The writers by their cost at organisation scale, largest first (CPU seconds per shard of
+# 124,700 findings, docs/PERFORMANCE.md): the pool hands the next step to the first free
+# process, so a long writer started last would be the one the merge waits for alone.
+LARGEST_FIRST = ("--cis-oscal", "--cis-ocsf", "--cis-asff", "--cis-fixes", "--cis-csv", "--html", "--cis-json",
+                 "--cis-history", "--cis-md")
+
+
 def write_all(state: StreamedSummary, args, context: outputs.WriteContext) -> list[Path]:
-    """Every file asked for, ``args.jobs`` at a time (merging/parallel.py). Each writer streams
-    the findings from the shards again; the largest two are started first."""
-    steps = [lambda: write_html(state, args.html, context.command) or args.html,
-             lambda: findings_json.write(state, args.cis_json) or args.cis_json]
+    """Every file asked for, ``args.jobs`` at a time (merging/parallel.py), the largest
+    writers first; the paths in the order a run names them. Each writer streams the findings
+    from the shards again."""
+    steps = [("--html", lambda: write_html(state, args.html, context.command) or args.html),
+             ("--cis-json", lambda: findings_json.write(state, args.cis_json) or args.cis_json)]
     for output, path in outputs.requested(lambda dest: getattr(args, dest)):
-        steps.append(lambda output=output, path=path: output.write(state, path, context) or path)
-    written = parallel.run_all(steps, args.jobs)
-    html_written, json_written, *others = written
+        steps.append((output.flag, lambda output=output, path=path: output.write(state, path, context) or path))
+    # A writer not in the list is started first: its cost is not known.
+    order = sorted(range(len(steps)), key=lambda i: LARGEST_FIRST.index(steps[i][0]) if steps[i][0] in LARGEST_FIRST else -1)
+    done = dict(zip(order, parallel.run_all([steps[i][1] for i in order], args.jobs)))
+    html_written, json_written, *others = (done[i] for i in range(len(steps)))
     return [json_written, html_written, *others]
 
 if __name__ == "__main__":
