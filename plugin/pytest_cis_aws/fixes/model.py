@@ -53,24 +53,27 @@ def placeholders_in(command: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(PLACEHOLDER.findall(re.sub(r"'[^']*'", "''", command))))
 
 
+# Where split_commands must look outside quotes: a quote opening, or a command ending. A fix's
+# policy is kilobytes of JSON; stepping through it a character at a time in Python was most
+# of the fix script's time at organisation scale (48,400 fixes a shard of 100 accounts).
+_STOPS = re.compile(r"""['"]|; | && """)
+
+
 def split_commands(command: str) -> list[str]:
     """A fix's commands, split where the shell would run the next one: at "; " or " && "
     outside quotes (a policy's text may hold either)."""
-    found, start, quote_char, i = [], 0, None, 0
-    while i < len(command):
-        char = command[i]
-        if quote_char:
-            quote_char = None if char == quote_char else quote_char
-        elif char in "'\"":
-            quote_char = char
+    found, start, position = [], 0, 0
+    while (stop := _STOPS.search(command, position)) is not None:
+        token = stop.group()
+        if token in "'\"":
+            # Quoted: nothing counts until the same quote closes it (or the command ends).
+            closing = command.find(token, stop.end())
+            if closing < 0:
+                break
+            position = closing + 1
         else:
-            for separator in (SEPARATOR, " && "):
-                if command.startswith(separator, i):
-                    found.append(command[start:i])
-                    start = i + len(separator)
-                    i = start - 1
-                    break
-        i += 1
+            found.append(command[start:stop.start()])
+            start = position = stop.end()
     found.append(command[start:])
     return [c.strip() for c in found if c.strip()]
 
