@@ -362,14 +362,23 @@ def write(state: SummaryState, path: Path, command: str = "") -> None:
     document (indented where they sit, separated by commas), and are copied into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile("w+b") as items, tempfile.TemporaryFile("w+b") as observations:
-        skeleton = _indented(_document(state, command, _sink(items, _INVENTORY), _sink(observations, _OBSERVATIONS)))
+        skeleton = _document(state, command, _sink(items, _INVENTORY), _sink(observations, _OBSERVATIONS))
         with path.open("wb") as out:
-            _splice(skeleton, {_INVENTORY: [items], _OBSERVATIONS: [observations]}, out)
+            spools = {_INVENTORY: [items], _OBSERVATIONS: [observations]}
+            _stream(skeleton, "", out, spools, _STREAMED_LEVELS)
+            out.write(b"\n")
+        if any(spool.tell() for parts in spools.values() for spool in parts):  # written, never placed
+            raise AssertionError("OSCAL: a list's placeholder is below the levels _stream writes; raise _STREAMED_LEVELS")
 
 
 # Where each streamed list's values sit in the document: the indentation the skeleton gives
-# them (_splice checks it), known before the skeleton is, so they are written as they read.
+# them (_stream checks it), known before the skeleton is, so they are written as they read.
 _INDENT = {_INVENTORY: " " * 6, _OBSERVATIONS: " " * 5}
+# The document's levels written a member at a time, down to the inventory items' list and
+# each of the results' findings: at organisation scale the findings name 800,000
+# observations, and the skeleton as one string (and its copies around the placeholders)
+# took a few hundred MiB.
+_STREAMED_LEVELS = 6
 
 
 def _sink(spool, marker: str):
@@ -383,30 +392,43 @@ def _sink(spool, marker: str):
     return put
 
 
-def _splice(skeleton: str, spools: dict[str, list], out) -> None:
-    """The skeleton written to ``out`` (binary), each placeholder's line replaced by its spools'
-    contents, in order (a list written in parts, each a run of values with its separators)."""
-    placed = sorted((skeleton.find(json.dumps(marker)), marker) for marker in spools)
-    rest = skeleton
-    for position, marker in placed:
-        if position < 0:
-            continue  # an empty list is absent from the document
-        before, found, rest = rest.partition("\n" + _INDENT[marker] + json.dumps(marker) + "\n")
-        if not found:
-            raise AssertionError(f"OSCAL: {marker.strip(chr(0))} moved in the document; update _INDENT")
-        out.write((before + "\n").encode("utf-8"))
-        written = False
-        for spool in spools[marker]:
-            spool.seek(0)
-            if not spool.read(1):
-                continue
-            if written:  # a part after another: the comma its own writer could not know
-                out.write(b",\n")
-            spool.seek(0)
-            shutil.copyfileobj(spool, out, _COPY)
-            written = True
-        out.write(b"\n")
-    out.write((rest + "\n").encode("utf-8"))
+def _stream(value, indent: str, out, spools: dict[str, list], levels: int) -> None:
+    """``value`` written to ``out`` (binary) as _indented(value, indent) reads, its upper
+    ``levels`` a member at a time; a placeholder in a list is replaced by its spools'
+    contents, in order (a list written in parts, each a run of values with its separators),
+    and taken out of ``spools``."""
+    kind = type(value)
+    if not levels or kind not in (dict, list) or not value or (kind is dict and not all(type(k) is str for k in value)):
+        out.write(_indented(value, indent).encode("utf-8"))
+        return
+    inner = indent + " "
+    out.write(b"{\n" if kind is dict else b"[\n")
+    members = value.items() if kind is dict else ((None, item) for item in value)
+    separator = b""
+    for key, item in members:
+        out.write(separator)
+        separator = b",\n"
+        if key is None and type(item) is str and item in spools:
+            if inner != _INDENT[item]:
+                raise AssertionError(f"OSCAL: {item.strip(chr(0))} moved in the document; update _INDENT")
+            _copy(spools.pop(item), out)
+            continue
+        out.write((inner if key is None else inner + _encode_text(key) + ": ").encode("utf-8"))
+        _stream(item, inner, out, spools, levels - 1)
+    out.write(("\n" + indent + ("}" if kind is dict else "]")).encode("utf-8"))
+
+
+def _copy(parts: list, out) -> None:
+    written = False
+    for spool in parts:
+        spool.seek(0)
+        if not spool.read(1):
+            continue
+        if written:  # a part after another: the comma its own writer could not know
+            out.write(b",\n")
+        spool.seek(0)
+        shutil.copyfileobj(spool, out, _COPY)
+        written = True
 
 
 _COPY = 1 << 20
