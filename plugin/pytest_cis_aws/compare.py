@@ -1,6 +1,6 @@
 """Two findings files compared unit by unit: what ``cis-diff`` reports.
 
-A unit is its identity (``identity.unit_key``: check, account, region, resource), so two
+A unit is its identity (``Finding.identity``: check, account, region, resource), so two
 runs of different benchmark versions are compared by check, as a baseline is.
 
 The lists (each unit once per list, a unit may be in two: ``new`` and ``appeared``):
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import findings_file, identity
+from .finding import Finding
 
 GATING = ("FAIL", "ERROR")  # a unit newly in one of these fails cis-diff
 FAILING = ("FAIL", "ERROR", "KNOWN", "WAIVED")  # not compliant, or not known to be
@@ -35,7 +36,7 @@ class DiffInputError(ValueError):
 class FindingsFile:
     path: str
     benchmark: str
-    units: dict[tuple, dict]  # identity -> the finding
+    units: dict[tuple, Finding]  # identity -> the finding
 
 
 def load(path: Path) -> FindingsFile:
@@ -45,20 +46,20 @@ def load(path: Path) -> FindingsFile:
         raise DiffInputError(str(exc)) from None
     findings = document["findings"]
     benchmark = str(document.get("benchmark_version") or "")
-    units: dict[tuple, dict] = {}
-    for number, finding in enumerate(findings, start=1):
-        if not isinstance(finding, dict) or any(not isinstance(finding.get(name), str) for name in REQUIRED):
+    units: dict[tuple, Finding] = {}
+    for number, entry in enumerate(findings, start=1):
+        if not isinstance(entry, dict) or any(not isinstance(entry.get(name), str) for name in REQUIRED):
             raise DiffInputError(f"{path}, finding {number} lacks one of {', '.join(REQUIRED)}")
-        units[identity.unit_key(finding, benchmark)] = finding
+        finding = Finding.from_json(entry, check=identity.check_of(entry, benchmark))
+        units[finding.identity] = finding
     return FindingsFile(str(path), benchmark, units)
 
 
-def unit_entry(finding: dict, benchmark: str) -> dict:
+def unit_entry(finding: Finding) -> dict:
     """A unit as the diff lists it; ``owner`` too when the run read owners (--cis-owner-tag)."""
-    entry = {name: str(finding.get(name, "")) for name in UNIT_FIELDS}
-    entry["check"] = identity.check_of(finding, benchmark)
-    if "owner" in finding:
-        entry["owner"] = str(finding["owner"])
+    entry = {name: getattr(finding, name) for name in UNIT_FIELDS}
+    if finding.owner is not None:
+        entry["owner"] = finding.owner
     return entry
 
 
@@ -110,9 +111,9 @@ def compare(old: FindingsFile, new: FindingsFile) -> Diff:
     diff = Diff(old, new)
     lists = diff.lists
     for key, finding in new.units.items():
-        entry = unit_entry(finding, new.benchmark)
+        entry = unit_entry(finding)
         before = old.units.get(key)
-        status, was = finding["status"], before["status"] if before else None
+        status, was = finding.status, before.status if before else None
         if before is None:
             lists["appeared"].append(entry)
         if status in GATING and was not in GATING:
@@ -121,7 +122,7 @@ def compare(old: FindingsFile, new: FindingsFile) -> Diff:
             lists["still_failing" if status in FAILING else "fixed"].append(entry)
     for key, finding in old.units.items():
         if key not in new.units:
-            lists["disappeared"].append(unit_entry(finding, old.benchmark))
+            lists["disappeared"].append(unit_entry(finding))
     for units in lists.values():
         units.sort(key=lambda u: (u["account"], u["control"], u["region"], u["resource"]))
     return diff

@@ -2,9 +2,10 @@
 
 A finding names exactly one thing (ARCHITECTURE.md: ``(control, account, region, resource)``
 is unique in a run). Across runs and benchmark versions the control id may be renumbered,
-but the check it evaluates is not, so the check stands in for the control. Everything that
-recognises a unit again uses this module: ``cis-diff``, the OSCAL UUIDs, the history's
-short hashes of failing units.
+but the check it evaluates is not, so the check stands in for the control. The identity is
+one property, ``Finding.identity``; everything that recognises a unit again uses it through
+this module or directly: baselines, ``cis-diff``, the OSCAL UUIDs, the history's short
+hashes of failing units.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import hashlib
 import uuid
 
 from . import registry
+from .finding import Finding
 
 # Our own namespace for UUIDv5s (itself uuid5 of the URL namespace and the project's name),
 # so the same unit gives the same UUID wherever the document is written.
@@ -20,8 +22,9 @@ SHORT_HASH = 10  # hex digits: a history line carries one per failing unit, so k
 
 
 def check_of(finding: dict, benchmark: str | None = None) -> str:
-    """The finding's check; a findings file written before checks existed names only the
-    control, which the benchmark's registry maps onto its check."""
+    """A findings file entry's check; a file written before checks existed names only the
+    control, which the benchmark's registry maps onto its check (``Finding.from_json``'s
+    ``check``)."""
     if finding.get("check"):
         return str(finding["check"])
     if benchmark:
@@ -34,18 +37,13 @@ def check_of(finding: dict, benchmark: str | None = None) -> str:
     return str(finding["control"])
 
 
-def unit_key(finding: dict, benchmark: str | None = None) -> tuple[str, str, str, str]:
-    """(check, account, region, resource): the same unit in any run of any benchmark version."""
-    return (check_of(finding, benchmark), str(finding["account"]), str(finding["region"]), str(finding["resource"]))
-
-
 def _text(key: tuple[str, ...]) -> str:
     return "\n".join(key)  # no part holds a newline (ids, regions, ARNs)
 
 
-def short_hash(finding: dict, benchmark: str | None = None) -> str:
+def short_hash(finding: Finding) -> str:
     """A short, stable digest of the unit's identity (the history keeps these, not findings)."""
-    return hashlib.sha256(_text(unit_key(finding, benchmark)).encode()).hexdigest()[:SHORT_HASH]
+    return hashlib.sha256(_text(finding.identity).encode()).hexdigest()[:SHORT_HASH]
 
 
 def unit_uuid(kind: str, version: str, *parts: str) -> str:
@@ -54,5 +52,5 @@ def unit_uuid(kind: str, version: str, *parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, _text((kind, version, *parts))))
 
 
-def finding_uuid(kind: str, version: str, finding: dict) -> str:
-    return unit_uuid(kind, version, *unit_key(finding, version))
+def finding_uuid(kind: str, version: str, finding: Finding) -> str:
+    return unit_uuid(kind, version, *finding.identity)

@@ -46,13 +46,13 @@ class OutcomeDecisions:
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(self, report, config):
         finding = outcomes.finding_of(report)
-        if finding and finding["status"] == outcomes.ERROR and report.when == "call":
+        if finding and finding.status == outcomes.ERROR and report.when == "call":
             # An AWS error while the check ran: an error, not a failed control.
             return "error", "E", "ERROR"
-        if finding and finding["status"] == outcomes.MANUAL:
+        if finding and finding.status == outcomes.MANUAL:
             return "skipped", "M", "MANUAL"
-        if finding and finding["status"] == outcomes.NOT_APPLICABLE:
+        if finding and finding.status == outcomes.NOT_APPLICABLE:
             return "skipped", "N", "NOT APPLICABLE"
-        if finding and finding["status"] in (outcomes.WAIVED, outcomes.KNOWN):
-            return "xfailed", "x", finding["status"]
+        if finding and finding.status in (outcomes.WAIVED, outcomes.KNOWN):
+            return "xfailed", "x", finding.status
         return None

@@ -14,6 +14,7 @@ import pytest
 from .aws.errors import AwsCallError
 from .controls import MANUAL_MARK, NOT_APPLICABLE_MARK, ControlSpec
 from .collectors.base import Unevaluable, Unit
+from .finding import PREFIX, Finding
 from .registry import Control
 
 PASS, FAIL, ERROR, MANUAL = "PASS", "FAIL", "ERROR", "MANUAL"
@@ -23,7 +24,6 @@ NOT_APPLICABLE = "NOT_APPLICABLE"
 # A FAIL accepted by a waiver (--cis-waivers) or already in the baseline (--cis-baseline):
 # reported as a non-strict xfail, so it does not fail the run (plugin/pytest_cis_aws/gating/gate.py).
 WAIVED, KNOWN = "WAIVED", "KNOWN"
-PREFIX = "cis_"
 FIELDS = ("control", "title", "level", "section", "check", "assessment",
           "account", "region", "resource", "label", "status", "message")
 # The evidence a control test recorded (pytest_cis_aws.controls.evidence), as JSON text.
@@ -116,7 +116,7 @@ def _json_value(value):
 _FINDINGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def finding_of(report) -> dict[str, str] | None:
+def finding_of(report) -> Finding | None:
     """The finding a report carries, or None for reports that decide nothing."""
     try:
         return _FINDINGS[report]
@@ -131,24 +131,11 @@ def finding_of(report) -> dict[str, str] | None:
     return found
 
 
-def _finding_of(report) -> dict[str, str] | None:
+def _finding_of(report) -> Finding | None:
     # Collection reports (a module that failed to import) carry no user properties.
     found = getattr(report, "user_properties", ())
     # Asked of every report by several hooks: the finding's properties come last (they are
     # added after the test's own), so most reports are answered without a look at the rest.
     if not found or not str(found[-1][0]).startswith(PREFIX):
         return None
-    props = {name[len(PREFIX):]: value for name, value in found if str(name).startswith(PREFIX)}
-    if "status" not in props:
-        return None
-    props["test_id"] = report.nodeid
-    return props
-
-
-def evidence_of(finding: dict) -> list[dict]:
-    """The evidence a finding carries: [{"source": "iam:...", "fields": {...}}, ...]. A run keeps
-    it as JSON text (a user property); cis-merge, as the list it read from a findings file."""
-    text = finding.get(EVIDENCE)
-    if isinstance(text, list):
-        return text
-    return json.loads(text) if text else []
+    return Finding.from_properties(found, report.nodeid)

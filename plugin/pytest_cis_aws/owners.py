@@ -11,7 +11,7 @@ Tags are read after the controls ran, on the controller, only when the option is
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .aws.errors import AwsCallError
 from .aws.reader import Read
@@ -19,6 +19,7 @@ from .aws.sessions import GLOBAL_REGION
 from .collectors import org_governance, tags
 from .collectors.base import AccountAws
 from .collectors.inventory import Inventory
+from .finding import Finding
 from .summary import SummaryState
 
 UNKNOWN = "unknown (tags unreadable: {reason})"
@@ -117,14 +118,14 @@ def _resource_listing(inventory: Inventory, account: str, region: str) -> Read:
     return Read(merged)
 
 
-def owner_of(finding: dict, key: str, listing_of, accounts: dict[str, _AccountTags]) -> str:
+def owner_of(finding: Finding, key: str, listing_of, accounts: dict[str, _AccountTags]) -> str:
     """``listing_of(account, region)``: the resources' tags there (a Read)."""
-    account = finding["account"]
+    account = finding.account
     if account not in accounts:
         return ""  # an account the run could not reach: no tags to read
-    resource = finding["resource"]
+    resource = finding.resource
     if resource.startswith("arn:"):
-        listing = listing_of(account, finding["region"])
+        listing = listing_of(account, finding.region)
         if listing.error is not None:
             return _unknown(listing.error)
         value = listing.value.get(resource, {}).get(key)
@@ -137,7 +138,7 @@ def owner_of(finding: dict, key: str, listing_of, accounts: dict[str, _AccountTa
 
 
 def assign(state: SummaryState, inventory: Inventory, key: str) -> OwnerReport:
-    """Give every finding its ``owner`` and say on the state how account tags were read."""
+    """Give every finding its owner and say on the state how account tags were read."""
     integrated = inventory.estate.integrated
     inventory.gather([tags.resource_tags], inventory.max_workers)  # one listing per account and region
     accounts, note = _account_tags(inventory) if integrated else ({}, "")
@@ -148,7 +149,10 @@ def assign(state: SummaryState, inventory: Inventory, key: str) -> OwnerReport:
             listings[(account, region)] = _resource_listing(inventory, account, region)
         return listings[(account, region)]
 
-    for finding in state.findings:
-        finding["owner"] = owner_of(finding, key, listing_of, accounts)
+    # A finding is frozen: each is replaced by itself with its owner (in place, so the run
+    # never holds two lists of them).
+    findings = state.findings
+    for index, finding in enumerate(findings):
+        findings[index] = replace(finding, owner=owner_of(finding, key, listing_of, accounts))
     state.owners = OwnerReport(key, note)
     return state.owners

@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .collectors.estate import Estate
-from .outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
+from .finding import Finding
+from .outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED
 from . import registry
 from .registry import Control
 
@@ -143,19 +144,19 @@ class Totals:
                      self.not_applicable)
 
 
-def is_noted(finding: dict) -> bool:
+def is_noted(finding: Finding) -> bool:
     """A non-failing unit the report shows by itself (SummaryState.noted_findings)."""
-    status = finding["status"]
+    status = finding.status
     if status in FAILED_STATUSES:
         return False
-    return status == NOT_APPLICABLE or (status == MANUAL and bool(evidence_of(finding))) or bool(finding.get("waiver"))
+    return status == NOT_APPLICABLE or (status == MANUAL and bool(finding.evidence)) or finding.waiver is not None
 
 
 def sort_key(order: dict[str, int]):
     """How every output orders findings: control (benchmark order), account, region, label,
     resource. cis-merge merges shards' streams already in this order (merging/)."""
-    def key(f: dict) -> tuple:
-        return (order.get(f["control"], 10**6), f["account"], f["region"], f.get("label", ""), f["resource"])
+    def key(f: Finding) -> tuple:
+        return (order.get(f.control, 10**6), f.account, f.region, f.label, f.resource)
     return key
 
 
@@ -167,7 +168,7 @@ class SummaryState:
         self.controls = controls  # the selected controls, in benchmark order
         self.estate = estate
         self.level = level
-        self.findings: list[dict[str, str]] = []
+        self.findings: list[Finding] = []
         # Logical AWS calls, distinct calls and API requests of the live run (0 on replay).
         self.aws_calls: dict[str, int] = {"calls": 0, "distinct": 0, "requests": 0}
         self.generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -178,17 +179,17 @@ class SummaryState:
         self.history_path = None
         self.history_keep: int | None = None  # the runs it keeps (--cis-history-keep): the trend draws those
         # --cis-owner-tag: a pytest_cis_aws.owners.OwnerReport once owners are read (None: not asked);
-        # each finding then carries "owner".
+        # each finding then carries its owner.
         self.owners = None
 
     @property
     def benchmark_name(self) -> str:
         return registry.benchmark(self.benchmark).name
 
-    def add(self, finding: dict[str, str]) -> None:
+    def add(self, finding: Finding) -> None:
         self.findings.append(finding)
 
-    def sorted_findings(self) -> list[dict[str, str]]:
+    def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=sort_key({c.id: i for i, c in enumerate(self.controls)}))
 
     def noted_findings(self):
@@ -200,21 +201,21 @@ class SummaryState:
         """The accounts with a failing unit, per control (the heat map links to the first)."""
         failing: dict[str, set[str]] = {}
         for finding in self.findings:
-            if finding["status"] in FAILED_STATUSES:
-                failing.setdefault(finding["control"], set()).add(finding["account"])
+            if finding.status in FAILED_STATUSES:
+                failing.setdefault(finding.control, set()).add(finding.account)
         return failing
 
     def per_control(self) -> list[ControlCounts]:
         rows = {c.id: ControlCounts(c) for c in self.controls}
         for finding in self.findings:
-            if finding["control"] in rows:
-                rows[finding["control"]].counts[finding["status"]] += 1
+            if finding.control in rows:
+                rows[finding.control].counts[finding.status] += 1
         return list(rows.values())
 
     def per_account(self) -> dict[str, Counter]:
         accounts: dict[str, Counter] = {a.id: Counter() for a in (self.estate.accounts if self.estate else [])}
         for finding in self.findings:
-            accounts.setdefault(finding["account"], Counter())[finding["status"]] += 1
+            accounts.setdefault(finding.account, Counter())[finding.status] += 1
         return dict(sorted(accounts.items()))
 
     def per_owner(self) -> dict[str, Counter]:
@@ -223,7 +224,7 @@ class SummaryState:
             return {}
         owners: dict[str, Counter] = {}
         for finding in self.findings:
-            owners.setdefault(finding.get("owner", ""), Counter())[finding["status"]] += 1
+            owners.setdefault(finding.owner or "", Counter())[finding.status] += 1
         return dict(sorted(owners.items()))
 
     def section_counts(self) -> dict[str, Counter]:
@@ -241,9 +242,9 @@ class SummaryState:
             for account in self.per_account()
         }
         for finding in self.findings:
-            section = section_of.get(finding["control"])
+            section = section_of.get(finding.control)
             if section is not None:
-                cells[finding["account"]][section][finding["status"]] += 1
+                cells[finding.account][section][finding.status] += 1
         return cells
 
     def scores(self) -> dict:
@@ -256,7 +257,7 @@ class SummaryState:
         }
 
     def totals(self) -> Totals:
-        return self.totals_of(Counter(f["status"] for f in self.findings))
+        return self.totals_of(Counter(f.status for f in self.findings))
 
     def totals_of(self, by_status: Counter) -> Totals:
         """The totals from every finding's status counted (a merge counts them as they pass)."""

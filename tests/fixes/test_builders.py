@@ -12,6 +12,7 @@ from pytest_cis_aws.collectors.network import NetworkAcl, SecurityGroup
 from pytest_cis_aws.collectors.s3 import Bucket
 from pytest_cis_aws.fixes import script
 from pytest_cis_aws.fixes.model import split_commands
+from tests.findings import as_finding
 
 A = "111111111111"
 V2, V5 = registry.by_id("2.0.0"), registry.by_id("5.0.0")
@@ -123,7 +124,7 @@ def test_a_hostile_name_from_aws_stays_one_inert_word_in_the_fix_and_in_the_scri
     assert command[command.index("--bucket") + 1] == HOSTILE
     finding = {"control": "2.1.1", "check": "2.1.1", "account": A, "region": "eu-west-1", "resource": hostile.resource,
                "status": "FAIL", "message": f"the policy of S3 bucket {HOSTILE} does not deny", "fix": fix.to_json()}
-    text = "\n".join(script.lines([finding], "CIS"))
+    text = "\n".join(script.lines([as_finding(finding)], "CIS"))
     # Every line is a comment, a variable, or an aws command; a line break from AWS ended no comment.
     for line in text.splitlines():
         assert not line or line.startswith(("#", "PROFILE_", "export AWS_PROFILE=", "aws ")), line
@@ -151,7 +152,7 @@ def test_placeholders_and_nulls_stay_commented_out_in_the_script():
         {**base, "control": "1.9", "check": "1.9", "resource": A,
          "fix": fixes.Fix.run("aws iam update-account-password-policy --minimum-password-length 14").to_json()},
     ]
-    lines = script.lines(findings, "CIS")
+    lines = script.lines(map(as_finding, findings), "CIS")
     assert "# replace <kms-key-arn> first, then run:" in lines
     assert "# aws cloudtrail update-trail --name t1 --kms-key-id <kms-key-arn>" in lines
     assert "# no command: a procedure" in lines

@@ -21,6 +21,7 @@ import pytest
 
 from pytest_cis_aws import fixes, merge
 from pytest_cis_aws.demo import gaps
+from pytest_cis_aws.finding import fix_from_json
 from pytest_cis_aws.demo.clients import SEED_ROLE, EstateClients
 from pytest_cis_aws.demo.run import DEMO_REGIONS, seed_demo
 from pytest_cis_aws.demo.server import DemoServer
@@ -154,7 +155,7 @@ def assert_every_output_carries_the_fixes(document: dict, out) -> None:
             assert row["fix"] == "No command: " + fix["why"] and row["fix_placeholders"] == ""
         else:
             assert row["fix"].lstrip("'") == fix["command"] and row["fix_placeholders"].split() == fix["placeholders"]
-    shown = fixes.text(failing[0]["fix"])
+    shown = fixes.text(fix_from_json(failing[0]["fix"]))
     assert any(shown[:200] in text for text in ocsf) and any(shown[:200] in text for text in asff)
 
 

@@ -14,6 +14,7 @@ import subprocess
 import boto3
 import pytest
 
+from tests.findings import as_finding
 from pytest_cis_aws.registry import by_id
 from pytest_cis_aws.report import asff
 from pytest_cis_aws.summary import SummaryState
@@ -36,12 +37,12 @@ def estate_findings() -> SummaryState:
     for account, count in ((A, FOR_A), (B, FOR_B)):
         for n in range(count):
             name = f"bucket-{n:03d}"
-            state.add({"control": "2.1.4", "title": control.title, "level": "1", "section": "2", "check": "2.1.4",
+            state.add(as_finding({"control": "2.1.4", "title": control.title, "level": "1", "section": "2", "check": "2.1.4",
                        "account": account, "region": "us-east-1", "resource": f"arn:aws:s3:::{account}-{name}",
                        "label": f"bucket/{account}-{name}", "status": "FAIL" if n % 2 else "PASS",
                        "message": f"S3 bucket {name} is not fully protected by Block Public Access" if n % 2 else "",
                        "test_id": f"cis_checks/test_storage.py::test_2_1_4_block_public_access"
-                                  f"[{account}-us-east-1-bucket/{account}-{name}]"})
+                                  f"[{account}-us-east-1-bucket/{account}-{name}]"}))
     return state
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 
 from pytest_cis_aws.report import html, view
-from tests.report.test_renderers import A, B, BLOCK, MARKUP, embedded_units, finding, sample_state
+from tests.findings import as_finding
+from tests.report.test_renderers import A, B, BLOCK, MARKUP, embedded_units, sample_state
+from tests.report.test_renderers import properties as finding
 
 
-def with_evidence(found: dict, *items: dict) -> dict:
-    found["evidence"] = json.dumps(list(items))  # as a finding carries it (plugin/pytest_cis_aws/outcomes.py)
-    return found
+def with_evidence(found: dict, *items: dict):
+    found["evidence"] = json.dumps(list(items))  # as a report carries it (plugin/pytest_cis_aws/outcomes.py)
+    return as_finding(found)
 
 
 def test_failing_resources_show_their_evidence_escaped_and_passes_show_none():
     state = sample_state()
-    state.findings = [f for f in state.findings if f["status"] != "FAIL"]
+    state.findings = [f for f in state.findings if f.status != "FAIL"]
     state.add(with_evidence(
         finding(BLOCK, A, "FAIL", "arn:aws:s3:::app-logs", "bucket app-logs allows public access"),
         {"source": "s3:GetBucketPublicAccessBlock", "fields": {"BlockPublicAcls": False, "BlockPublicPolicy": True}},

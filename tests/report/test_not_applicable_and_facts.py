@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 
 from pytest_cis_aws.registry import Control
+from tests.findings import as_finding
 from pytest_cis_aws.report import asff, csv_out, findings_json, html, markdown, ocsf, terminal, view
 from tests.report import exchange as check
-from tests.report.test_renderers import A, B, MARKUP, ROOT_KEY, finding, sample_state
+from tests.report.test_renderers import A, B, MARKUP, ROOT_KEY, properties, sample_state
 
 ROOT_ACCESS = Control(id="1.21", title="Ensure centralized root access in AWS Organizations", level=2,
                       automated=False, unit="organization", description="Root users managed centrally.",
@@ -25,14 +26,14 @@ FACTS = [{"source": "organizations:ListPolicies",
 def state_with_both():
     state = sample_state()
     state.controls = [*state.controls, ROOT_ACCESS]
-    facts = finding(ROOT_ACCESS, A, "MANUAL", f"arn:aws:organizations::{A}:organization/o-demo",
+    facts = properties(ROOT_ACCESS, A, "MANUAL", f"arn:aws:organizations::{A}:organization/o-demo",
                     f"review the guardrails {MARKUP}")
     facts["evidence"] = json.dumps(FACTS)
-    member = finding(ROOT_ACCESS, B, "NOT_APPLICABLE", message=REASON)
+    member = properties(ROOT_ACCESS, B, "NOT_APPLICABLE", message=REASON)
     member["evidence"] = json.dumps([{"source": "organizations:DescribeOrganization",
                                       "fields": {"MasterAccountId": A}}])
-    state.add(facts)
-    state.add(member)
+    state.add(as_finding(facts))
+    state.add(as_finding(member))
     return state
 
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from pytest_cis_aws.report import asff, exchange, ocsf
 from tests.report import exchange as check
-from tests.report.test_renderers import A, B, BLOCK, FLOW_LOGS, MARKUP, ROOT_KEY, finding, sample_state
+from pytest_cis_aws.finding import evidence_from_text
+from tests.findings import as_finding
+from tests.report.test_renderers import A, B, BLOCK, FLOW_LOGS, MARKUP, ROOT_KEY, properties, sample_state
 
 BUCKET = "arn:aws:s3:::app-logs"
 
@@ -17,9 +20,8 @@ def by_status(items, status_of) -> dict:
 def labelled_state():
     """The renderers' sample state, with the labels units carry ("bucket/<name>")."""
     state = sample_state()
-    for found in state.findings:
-        if found["resource"].startswith("arn:aws:s3:::"):
-            found["label"] = "bucket/" + found["resource"].rsplit(":", 1)[1]
+    state.findings = [replace(found, label="bucket/" + found.resource.rsplit(":", 1)[1])
+                      if found.resource.startswith("arn:aws:s3:::") else found for found in state.findings]
     return state
 
 
@@ -62,11 +64,11 @@ def test_ocsf_file_is_json_lines(tmp_path):
 
 def test_asff_validates_against_batch_import_findings_and_maps_statuses(tmp_path):
     state = labelled_state()
-    state.findings = [f for f in state.findings if f["status"] != "WAIVED"]
-    waived = finding(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", "bucket legacy allows public access")
+    state.findings = [f for f in state.findings if f.status != "WAIVED"]
+    waived = properties(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", "bucket legacy allows public access")
     waived.update(waiver="#1", waiver_reason="vendor drop box", waiver_owner="data-team", waiver_expires="2027-01-31",
                   label="bucket/legacy")
-    state.add(waived)
+    state.add(as_finding(waived))
     path = tmp_path / "findings.asff.json"
     asff.write(state, path, "eu-west-1")
     found = check.asff_findings(path)
@@ -91,16 +93,16 @@ def test_asff_validates_against_batch_import_findings_and_maps_statuses(tmp_path
 
 def test_resource_types_follow_the_unit():
     def typed(label, resource=A):  # an account-level unit's resource is its account id
-        found = {"label": label, "resource": resource, "account": A}
+        found = as_finding({"label": label, "resource": resource, "account": A})
         return exchange.resource_type(found), exchange.resource_id(found)
 
     user = f"arn:aws:iam::{A}:user/alice"
     assert typed("user/alice", user) == ("AwsIamUser", user)
     assert typed("user/alice/access-key/AKIAEXAMPLE", "AKIAEXAMPLE") == ("AwsIamAccessKey", "AKIAEXAMPLE")
     # a resource with no ARN takes its partition from its region, else from where it is imported
-    assert exchange.partition({"resource": "AKIAEXAMPLE", "region": "global"}, default="aws-us-gov") == "aws-us-gov"
-    assert exchange.partition({"resource": A, "region": "cn-north-1"}) == "aws-cn"
-    assert exchange.partition({"resource": "arn:aws-us-gov:s3:::b", "region": "global"}) == "aws-us-gov"
+    assert exchange.partition(as_finding({"resource": "AKIAEXAMPLE", "region": "global"}), default="aws-us-gov") == "aws-us-gov"
+    assert exchange.partition(as_finding({"resource": A, "region": "cn-north-1"})) == "aws-cn"
+    assert exchange.partition(as_finding({"resource": "arn:aws-us-gov:s3:::b", "region": "global"})) == "aws-us-gov"
     assert typed("security-group/sg-1", "arn:aws:ec2:us-east-1:1:security-group/sg-1")[0] == "AwsEc2SecurityGroup"
     assert typed("bucket/b", "arn:aws:s3:::b") == ("AwsS3Bucket", "arn:aws:s3:::b")
     for label, kind in (("policy/p", "AwsIamPolicy"), ("trail/t", "AwsCloudTrailTrail"), ("key/k", "AwsKmsKey"),
@@ -116,8 +118,8 @@ def test_finding_ids_are_stable_per_version_control_and_unit():
     def uid(version="2.0.0", control="1.4", account=A, region="global", label="account", path="cis_checks/test_iam.py",
             function="test_1_4_no_root_access_key", status="FAIL"):
         test_id = f"{path}::{function}[{account}-{region}-{label}]"
-        return exchange.finding_uid(version, {"control": control, "account": account, "region": region,
-                                              "test_id": test_id, "status": status})
+        return exchange.finding_uid(version, as_finding({"control": control, "account": account, "region": region,
+                                                         "label": label, "test_id": test_id, "status": status}))
 
     # Not the status, the message, where the checks live, nor the test function's name.
     assert uid() == uid(status="PASS") == uid(path="/elsewhere/cis_checks/test_iam.py") == uid(function="test_1_4_x")
@@ -128,10 +130,11 @@ def test_finding_ids_are_stable_per_version_control_and_unit():
 
 
 def test_evidence_goes_where_each_format_keeps_it():
-    found = finding(ROOT_KEY, A, "FAIL", message="the password policy of account A requires 8 characters")
-    found["evidence"] = json.dumps([  # as a finding carries it (plugin/pytest_cis_aws/outcomes.py)
+    found = properties(ROOT_KEY, A, "FAIL", message="the password policy of account A requires 8 characters")
+    found["evidence"] = json.dumps([  # as a report carries it (plugin/pytest_cis_aws/outcomes.py)
         {"source": "iam:GetAccountPasswordPolicy", "fields": {"MinimumPasswordLength": 8}},
         {"source": "s3:GetBucketPolicy", "fields": {"Statement": {"Effect": "Allow", "Action": "*"}}}])
+    found = as_finding(found)
     record = ocsf.record(found, "2.0.0", {}, 0, "0")
     check.validate_ocsf(record)
     assert record["evidences"] == [
@@ -141,7 +144,8 @@ def test_evidence_goes_where_each_format_keeps_it():
     assert fields["pytest-cis-aws/evidence/iam:GetAccountPasswordPolicy/MinimumPasswordLength"] == "8"
     assert fields["pytest-cis-aws/evidence/s3:GetBucketPolicy/Statement"] == '{"Action": "*", "Effect": "Allow"}'
     # Security Hub keeps at most 50 product fields: what does not fit is counted, not dropped silently.
-    found["evidence"] = json.dumps([{"source": "ec2:DescribeSecurityGroups", "fields": {f"f{i}": i for i in range(60)}}])
+    found = replace(found, evidence=evidence_from_text(
+        json.dumps([{"source": "ec2:DescribeSecurityGroups", "fields": {f"f{i}": i for i in range(60)}}])))
     fields = asff.product_fields(found)
     assert len(fields) == 50 and fields["pytest-cis-aws/evidence/more"] == "14 more fields in the findings JSON"
     check.validate_asff([asff.finding_of(found, "2.0.0", {}, "2026-01-01T00:00:00Z", "us-east-1")])

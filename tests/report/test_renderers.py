@@ -13,6 +13,7 @@ from pytest_cis_aws.collectors.estate import AccountInfo, Estate
 from pytest_cis_aws.registry import Control
 from pytest_cis_aws.report import csv_out, html, markdown, view
 from pytest_cis_aws.summary import SummaryState
+from tests.findings import as_finding
 
 A, B, C = "111111111111", "222222222222", "333333333333"
 MARKUP = "<img src=x onerror=alert(1)>"
@@ -32,7 +33,12 @@ FLOW_LOGS = Control(id="3.9", title="Ensure VPC flow logging is enabled in all V
                     unit="vpc", description="Flow logs record traffic.")
 
 
-def finding(control: Control, account: str, status: str, resource: str = "", message: str = "", fix: str = "") -> dict:
+def finding(control: Control, account: str, status: str, resource: str = "", message: str = "", fix: str = ""):
+    return as_finding(properties(control, account, status, resource, message, fix))
+
+
+def properties(control: Control, account: str, status: str, resource: str = "", message: str = "", fix: str = "") -> dict:
+    """A finding's properties, as a test's report carries them (tests.findings.as_finding makes the finding)."""
     found = {
         "control": control.id, "title": control.title, "level": str(control.level), "section": control.section,
         "check": control.evaluation, "assessment": control.assessment, "account": account, "region": "us-east-1", "resource": resource or account, "label": "",
@@ -232,11 +238,11 @@ def test_fix_template_repeats_a_command_per_value_of_a_tuple_field():
 
 def test_waived_failures_show_their_waiver_in_csv_and_html(tmp_path):
     state = sample_state()
-    waived = finding(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", f"bucket legacy {MARKUP} allows public access")
+    waived = properties(BLOCK, B, "WAIVED", "arn:aws:s3:::legacy", f"bucket legacy {MARKUP} allows public access")
     waived.update(waiver="w1", waiver_reason=f"vendor drop box {MARKUP}", waiver_owner="data-team",
                   waiver_expires="2027-01-31",
                   fix=fixes.Fix.run(f"aws s3api put-public-access-block --bucket {shlex.quote(MARKUP)}").to_json())
-    state.add(waived)
+    state.add(as_finding(waived))
     path = tmp_path / "findings.csv"
     csv_out.write(state, path)
     row = next(r for r in csv_out.rows(state) if r["resource"] == "arn:aws:s3:::legacy")

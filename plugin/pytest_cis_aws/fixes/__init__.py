@@ -14,9 +14,9 @@ The suite never runs a fix: it only reads. ``script.py`` writes them for a perso
 from __future__ import annotations
 
 from . import iam, monitoring, network, procedures, resource_policies, s3, trails
-from .model import PLACEHOLDER, Fix, of, text
+from .model import PLACEHOLDER, Fix, text
 
-__all__ = ["Fix", "build", "of", "text"]
+__all__ = ["Fix", "build", "text"]
 
 BUILDERS = {
     "1.8": iam.password_policy,

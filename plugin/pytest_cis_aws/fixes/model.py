@@ -17,7 +17,7 @@ SEPARATOR = "; "
 PLACEHOLDER = re.compile(r"<[a-z0-9][a-z0-9 ._-]*>")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     command: str | None
     placeholders: tuple[str, ...] = ()
@@ -78,28 +78,14 @@ def split_commands(command: str) -> list[str]:
     return [c.strip() for c in found if c.strip()]
 
 
-def of(finding: dict) -> dict | None:
-    """The fix a finding carries ({"command": ..., ...}), or None."""
-    text = finding.get("fix")
-    if not text:
-        return None
-    if isinstance(text, dict):
-        return text
-    try:
-        parsed = json.loads(text)
-    except ValueError:  # a findings file written before fixes were structured: a bare command
-        return {"command": text, "placeholders": list(placeholders_in(text))}
-    return parsed if isinstance(parsed, dict) else None
-
-
-def text(fix: dict | None) -> str:
+def text(fix: Fix | None) -> str:
     """One line for people: the command, the placeholders to fill, or why there is none."""
-    if not fix:
+    if fix is None:
         return ""
-    if fix.get("command") is None:
-        return "No command: " + fix.get("why", "")
-    names = fix.get("placeholders") or []
-    return fix["command"] + (f"  (replace {', '.join(names)} first)" if names else "")
+    if fix.command is None:
+        return "No command: " + fix.why
+    names = fix.placeholders
+    return fix.command + (f"  (replace {', '.join(names)} first)" if names else "")
 
 
 def quote(value) -> str:

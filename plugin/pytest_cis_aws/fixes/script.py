@@ -9,8 +9,10 @@ the top of the script). Everything from AWS in a command was quoted when the fix
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+from ..finding import Finding
 from ..outcomes import FAIL, KNOWN, WAIVED
 from . import model
 
@@ -47,46 +49,40 @@ SUPERSEDED_BY = {
 }
 
 
-def check_of(finding: dict) -> str:
-    return finding.get("check", "").split("+")[0]
+def check_of(finding: Finding) -> str:
+    return finding.check.split("+")[0]
 
 
-def _superseding(findings: list[dict]) -> dict[tuple[str, str, str], tuple[str, str]]:
+def _superseding(findings: list[Finding]) -> dict[tuple[str, str, str], tuple[str, str]]:
     """(account, resource, check) -> (control, command) of a fix that runs as shown, for each
     check another fix may give way to."""
     wanted = {check for _, checks in SUPERSEDED_BY.values() for check in checks}
     found = {}
     for finding in findings:
-        fix = model.of(finding) or {}
-        if check_of(finding) in wanted and fix.get("command") and not fix.get("placeholders"):
-            found[(finding["account"], finding["resource"], check_of(finding))] = (finding["control"], fix["command"])
+        fix = finding.fix
+        if check_of(finding) in wanted and fix.runs_as_shown:
+            found[(finding.account, finding.resource, check_of(finding))] = (finding.control, fix.command)
     return found
 
 
-def _superseded(finding: dict, command: str, superseding: dict) -> str | None:
+def _superseded(finding: Finding, command: str, superseding: dict) -> str | None:
     """The control whose fix includes this one, if any."""
     starts, checks = SUPERSEDED_BY.get(check_of(finding), ("", ()))
     if not command.startswith(starts or "\0"):
         return None
     for check in checks:
-        control, other = superseding.get((finding["account"], finding["resource"], check), (None, ""))
+        control, other = superseding.get((finding.account, finding.resource, check), (None, ""))
         if control and starts in other:  # the other fix rewrites the same configuration
             return control
     return None
 
 
-# What the script says of a finding: the rest (evidence, waiver...) is not kept.
-_KEPT = ("control", "status", "check", "account", "region", "resource", "message")
-
-
-def _failing(findings) -> list[dict]:
+def _failing(findings) -> list[Finding]:
     """The findings with a fix, slimmed to what the script needs (``findings`` is read once,
-    as a stream: under cis-merge, a million findings of an organisation)."""
-    out = []
-    for finding in findings:
-        if finding.get("status") in STATUSES and (fix := model.of(finding)):
-            out.append({**{name: finding.get(name, "") for name in _KEPT}, "fix": fix})
-    return out
+    as a stream: under cis-merge, a million findings of an organisation): the evidence and
+    the waiver are not kept."""
+    return [replace(finding, evidence=(), waiver=None) for finding in findings
+            if finding.status in STATUSES and finding.fix is not None]
 
 
 def lines(findings, benchmark: str) -> list[str]:
@@ -97,35 +93,35 @@ def _chunks(findings, benchmark: str):
     """The script's lines, a few at a time (write() streams them to the file)."""
     failing = _failing(findings)
     out = [HEADER.format(benchmark=benchmark)]
-    accounts = sorted({f["account"] for f in failing})
+    accounts = sorted({f.account for f in failing})
     for account in accounts:
         variable = profile_variable(account)
         out.append(f'{variable}="${{{variable}:-default}}"  ' + comment(f"account {account}"))
     yield out
     superseding = _superseding(failing)
     written: dict[str, dict[str, str]] = {}  # account -> command -> the control whose fix wrote it
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in failing:
-        groups.setdefault((finding["account"], finding["region"]), []).append(finding)
+        groups.setdefault((finding.account, finding.region), []).append(finding)
     del failing
     for (account, region), group in sorted(groups.items()):
         out = ["", comment(f"==== account {account}, region {region} ===="),
                 f'export AWS_PROFILE="${profile_variable(account)}"']
         for finding in group:
-            out += ["", comment(f"{finding['control']} {finding['status']} {finding['resource']}"),
-                    comment(finding["message"])]
-            fix = model.of(finding)
-            command = fix.get("command")
+            out += ["", comment(f"{finding.control} {finding.status} {finding.resource}"),
+                    comment(finding.message)]
+            fix = finding.fix
+            command = fix.command
             if command is None:
-                out.append(comment("no command: " + fix.get("why", "")))
-            elif fix.get("placeholders"):
-                out.append(comment("replace " + ", ".join(fix["placeholders"]) + " first, then run:"))
+                out.append(comment("no command: " + fix.why))
+            elif fix.placeholders:
+                out.append(comment("replace " + ", ".join(fix.placeholders) + " first, then run:"))
                 out.append(comment(command))
             elif by := _superseded(finding, command, superseding):
                 out.append(comment(f"the fix of {by} for the same resource does this too, and more: not run here"))
                 out.append(comment(command))
             else:
-                out += _once(command, finding["control"], written.setdefault(account, {}))
+                out += _once(command, finding.control, written.setdefault(account, {}))
         yield out
 
 

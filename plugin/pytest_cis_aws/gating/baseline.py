@@ -1,9 +1,9 @@
 """The baseline: a findings file from an earlier run (``--cis-baseline``).
 
-A failure whose (check, unit) was already failing in the baseline is KNOWN; only new
-failures fail the run. A unit failing in the baseline and passing now is FIXED. The check
-(with the rules a version changed for it) and the unit are the same whatever the
-benchmark version, so a baseline from v2.0.0 still knows v5.0.0's failures of the same
+A failure whose unit (``Finding.identity``: the check, account, region and resource) was
+already failing in the baseline is KNOWN; only new failures fail the run. A unit failing in
+the baseline and passing now is FIXED. The check (with the rules a version changed for it)
+and the unit are the same whatever the benchmark version, so a baseline from v2.0.0 still knows v5.0.0's failures of the same
 checks; a CHANGED or NEW control of the newer version has no counterpart and reads as new.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import findings_file, registry
+from .. import findings_file, identity, registry
+from ..finding import Finding
 
 # A baseline unit "was failing" whether the earlier run failed it outright, or it was
 # already known or waived there.
@@ -22,32 +23,14 @@ class BaselineFileError(ValueError):
     pass
 
 
-def unit_id(test_id: str) -> str:
-    """The readable unit id inside a test id: ``...::test_1_4_x[111111111111-global-account]``."""
-    return test_id.split("[", 1)[1][:-1] if "[" in test_id else test_id
-
-
-def key(check: str, test_id: str) -> tuple[str, str]:
-    """Identifies one unit under one check across runs and versions (file paths and test
-    names in node ids may differ)."""
-    return (check, unit_id(test_id))
-
-
-def check_of(finding: dict, benchmark: str) -> str:
-    """A baseline finding's check; files written before versions existed lack it."""
-    if finding.get("check"):
-        return str(finding["check"])
-    control = registry.by_id(benchmark).get(str(finding["control"]))
-    return control.evaluation if control is not None else str(finding["control"])
-
-
 @dataclass(frozen=True)
 class Baseline:
     path: str
-    failing: frozenset[tuple[str, str]]
+    failing: frozenset[tuple[str, str, str, str]]  # identities
 
-    def knows(self, check: str, test_id: str) -> bool:
-        return key(check, test_id) in self.failing
+    def knows(self, unit: tuple[str, str, str, str]) -> bool:
+        """Whether the unit (an identity, ``Finding.identity``) was failing in the baseline."""
+        return unit in self.failing
 
 
 def load(path: Path) -> Baseline:
@@ -64,12 +47,13 @@ def load(path: Path) -> Baseline:
             f"does not know ({', '.join(registry.benchmarks())})"
         ) from None
     failing = set()
-    for number, finding in enumerate(findings, start=1):
+    for number, entry in enumerate(findings, start=1):
         try:
-            if finding["status"] in FAILING_IN_BASELINE:
-                failing.add(key(check_of(finding, benchmark), str(finding["test_id"])))
+            if entry["status"] in FAILING_IN_BASELINE and entry["test_id"] is not None:
+                # A file written before checks existed names the control: the registry maps it.
+                failing.add(Finding.from_json(entry, check=identity.check_of(entry, benchmark)).identity)
         except (KeyError, TypeError):
-            raise BaselineFileError(
-                f"--cis-baseline: {path}, finding {number} lacks control, status or test_id"
-            ) from None
+            lacking = "account, region or resource" if isinstance(entry, dict) and {"control", "status", "test_id"} <= set(entry) \
+                else "control, status or test_id"
+            raise BaselineFileError(f"--cis-baseline: {path}, finding {number} lacks {lacking}") from None
     return Baseline(str(path), frozenset(failing))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from ..finding import identity_of
 from ..outcomes import FAIL, KNOWN, PASS, PREFIX, WAIVED
 from ..registry import controls as benchmark_controls
 from .gating_options import GatingOptions
@@ -68,7 +69,8 @@ class Gate:
             reason = f"WAIVED by waiver {waiver.id} (owner {waiver.owner}, expires {waiver.expires}): {waiver.reason}"
             return self._accept(report, properties, WAIVED, reason, extra)
         known = self.options.baseline
-        if known is not None and known.knows(values["check"], report.nodeid):
+        unit = identity_of(values["check"], values["account"], values["region"], values["resource"], values["label"])
+        if known is not None and known.knows(unit):
             return self._accept(report, properties, KNOWN, f"KNOWN: already failing in the baseline {known.path}", [])
         return properties
 
@@ -84,11 +86,11 @@ class Gate:
     def conclude(self, state, today: dt.date, user_deselected=frozenset()) -> GatingReport:
         """``user_deselected``: the controls -k / -m deselected wholly (gating/run_verdict.py)."""
         findings = state.findings
-        statuses = Counter(f["status"] for f in findings)
+        statuses = Counter(f.status for f in findings)
         selected = {c.id for c in state.controls}
         selected_checks = {c.check for c in state.controls}
         audited = [a.id for a in state.estate.accounts] if state.estate else []
-        matched = {f.get("waiver") for f in findings if f["status"] == WAIVED}
+        matched = {f.waiver.id for f in findings if f.status == WAIVED and f.waiver is not None}
         waivers = self.options.waivers
         expired = [w for w in waivers if w.expired(today)]
         stale = [
@@ -100,8 +102,7 @@ class Gate:
         known = self.options.baseline
         fixed = Counter()
         if known is not None:
-            fixed = Counter(f["control"] for f in findings
-                            if f["status"] == PASS and known.knows(f["check"], f["test_id"]))
+            fixed = Counter(f.control for f in findings if f.status == PASS and known.knows(f.identity))
         org = self.organization
         report = GatingReport(
             baseline=known.path if known else None,
@@ -110,7 +111,7 @@ class Gate:
             fixed=sum(fixed.values()) if known else None,
             fixed_by_control=dict(fixed),
             waivers_file=str(self.options.waivers_path) if self.options.waivers_path else None,
-            waivers_matched=sorted(matched - {None}, key=lambda i: int(i.lstrip("#"))),
+            waivers_matched=sorted(matched, key=lambda i: int(i.lstrip("#"))),
             waivers_expired=[w.to_dict() for w in expired],
             waivers_stale=[w.to_dict() for w in stale],
             not_selected=[c.id for c in (*benchmark_controls(state.benchmark), *self.custom_controls)

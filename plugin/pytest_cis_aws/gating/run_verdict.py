@@ -42,7 +42,7 @@ class RunVerdict:
             return
         session.exitstatus = exit_status.decide(
             exitstatus,
-            [f["status"] for f in self.state.findings],
+            [f.status for f in self.state.findings],
             self.audit.options.gating.fail_on,
             self._other_failures,
             empty_shard=self.audit.gate.shard_accounts == [],

@@ -12,39 +12,13 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..report import findings_json
+from ..finding import Finding
 
 FINDINGS_LINE = '  "findings": ['  # the line that opens the list in a run's layout
 
 
 class ShardError(ValueError):
     pass
-
-
-def finding_from_json(entry: dict) -> dict[str, str]:
-    """A finding as the summary state holds it (the inverse of findings_json.entry)."""
-    finding = {name: str(entry.get(name, "")) for name in findings_json.FINDING_FIELDS}
-    finding["test_id"] = entry["test_id"]
-    if "owner" in entry:  # the shard read owners (--cis-owner-tag)
-        finding["owner"] = str(entry["owner"])
-    # The unit id in the test id is "<account>-<region>-<label>", or "<account>-<region>" for
-    # a unit without a label (collectors/base.py); the label orders findings, names OCSF resources.
-    unit = entry["test_id"].split("[", 1)[-1].rstrip("]")
-    place = f"{entry['account']}-{entry['region']}"
-    finding["label"] = "" if unit == place else unit.removeprefix(place + "-")
-    if entry.get("evidence"):
-        # Kept as read: outcomes.evidence_of takes the list (no JSON text made to be parsed again).
-        finding["evidence"] = entry["evidence"]
-    if entry.get("fix"):
-        # The fix object ({"command": ..., "placeholders": [...]} or {"command": null, "why": ...})
-        # as a run holds it (fixes.Fix.to_json): every writer reads it through fixes.of(), and
-        # OSCAL's remarks name it as a run's do.
-        finding["fix"] = json.dumps(entry["fix"], sort_keys=True)
-    waiver = entry.get("waiver")
-    if waiver:
-        finding.update(waiver=waiver["id"], waiver_reason=waiver["reason"],
-                       waiver_owner=waiver["owner"], waiver_expires=waiver["expires"])
-    return finding
 
 
 class ShardFile:
@@ -89,7 +63,7 @@ class ShardFile:
             raise ShardError(f"{self.path} is not a findings file (no 'findings' list)")
         entries = document.pop("findings")
         if key is not None:
-            entries.sort(key=lambda e: key(finding_from_json(e)))
+            entries.sort(key=lambda e: key(Finding.from_json(e)))
         copy = tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".json", prefix="cis-merge-", delete=False)
         with copy:
             copy.write(json.dumps(document, indent=2)[: -len("\n}")] + ",\n" + FINDINGS_LINE + "\n")
@@ -113,8 +87,8 @@ class ShardFile:
                 except ValueError as exc:
                     raise ShardError(f"{self.path}: a finding is not JSON ({exc})") from None
 
-    def findings(self) -> Iterator[dict[str, str]]:
-        return map(finding_from_json, self.entries())
+    def findings(self) -> Iterator[Finding]:
+        return map(Finding.from_json, self.entries())
 
     def close(self) -> None:
         if self.source != self.path:

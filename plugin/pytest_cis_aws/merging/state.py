@@ -13,6 +13,7 @@ from collections import Counter
 from functools import partial
 from typing import Iterator
 
+from ..finding import Finding
 from ..outcomes import FAIL
 from ..summary import FAILED_STATUSES, ControlCounts, SummaryState, Totals, is_noted, sort_key
 from . import parallel
@@ -28,7 +29,7 @@ class _Findings:
     def __len__(self) -> int:
         return self._state.count
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[Finding]:
         return iter(self._state.sorted_findings())
 
 
@@ -40,7 +41,7 @@ class StreamedSummary(SummaryState):
         # (control, account, status, owner) -> units: every count a renderer shows derives from
         # it (owner "" without --cis-owner-tag).
         self.tally: Counter = Counter()
-        self.noted: list[dict] = []
+        self.noted: list[Finding] = []
         self.count = 0
 
     # The base class sets ``self.findings = []``; a merge never holds them.
@@ -52,7 +53,7 @@ class StreamedSummary(SummaryState):
     def findings(self, _value) -> None:
         pass
 
-    def add(self, finding: dict[str, str]) -> None:
+    def add(self, finding: Finding) -> None:
         raise TypeError("a merge counts findings from its shards (count()), it does not keep them")
 
     def count_shards(self, jobs: int = 1) -> None:
@@ -71,7 +72,7 @@ class StreamedSummary(SummaryState):
             self.noted += noted
             self.count += count
 
-    def _count(self, shard: ShardFile) -> tuple[Counter, list[dict], int] | None:
+    def _count(self, shard: ShardFile) -> tuple[Counter, list[Finding], int] | None:
         """A shard's counts, its noted units and how many findings it has; None when its
         findings are not in a run's order."""
         tally, noted, count, key = Counter(), [], 0, self.key
@@ -81,16 +82,16 @@ class StreamedSummary(SummaryState):
             if last is not None and position < last:
                 return None
             last = position
-            tally[finding["control"], finding["account"], finding["status"], finding.get("owner", "")] += 1
+            tally[finding.control, finding.account, finding.status, finding.owner or ""] += 1
             if is_noted(finding):
                 noted.append(finding)
             count += 1
         return tally, noted, count
 
-    def sorted_findings(self) -> Iterator[dict]:
+    def sorted_findings(self) -> Iterator[Finding]:
         return heapq.merge(*(shard.findings() for shard in self.shards), key=self.key)
 
-    def noted_findings(self) -> list[dict]:
+    def noted_findings(self) -> list[Finding]:
         return sorted(self.noted, key=self.key)
 
     def failing_accounts(self) -> dict[str, set[str]]:

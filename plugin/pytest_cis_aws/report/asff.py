@@ -14,7 +14,8 @@ from typing import Iterator
 
 from ..aws import partitions
 from ..custom.metadata import CustomControl
-from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
+from ..finding import Finding
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED
 from ..summary import SummaryState
 from .. import fixes
 from . import exchange
@@ -52,15 +53,15 @@ def product_arn(account: str, region: str, partition: str = "aws") -> str:
     return f"arn:{partition}:securityhub:{region}:{account}:product/{account}/default"
 
 
-def product_fields(finding: dict) -> dict[str, str]:
+def product_fields(finding: Finding) -> dict[str, str]:
     """Our status, the test id, the waiver and the evidence, as Security Hub's string map."""
-    fields = {FIELD_PREFIX + "status": finding["status"], FIELD_PREFIX + "check": finding.get("check") or finding["control"],
-              FIELD_PREFIX + "test_id": finding["test_id"]}
-    if finding.get("waiver"):
+    fields = {FIELD_PREFIX + "status": finding.status, FIELD_PREFIX + "check": finding.check or finding.control,
+              FIELD_PREFIX + "test_id": finding.test_id}
+    if finding.waiver is not None:
         fields[FIELD_PREFIX + "waiver"] = (
-            f"{finding['waiver']} (owner {finding.get('waiver_owner', '')}, expires "
-            f"{finding.get('waiver_expires', '')}): {finding.get('waiver_reason', '')}")
-    evidence = [(item["source"], name, value) for item in evidence_of(finding) for name, value in item["fields"].items()]
+            f"{finding.waiver.id} (owner {finding.waiver.owner}, expires "
+            f"{finding.waiver.expires}): {finding.waiver.reason}")
+    evidence = [(item.source, name, value) for item in finding.evidence for name, value in item.fields]
     room = PRODUCT_FIELDS_MAX - len(fields) - 1  # one entry kept to say what did not fit
     for source, name, value in evidence[:room]:
         key = _cut(f"{FIELD_PREFIX}evidence/{source}/{name}", PRODUCT_FIELD_KEY_MAX)
@@ -70,42 +71,42 @@ def product_fields(finding: dict) -> dict[str, str]:
     return {k: _cut(v, PRODUCT_FIELD_VALUE_MAX) for k, v in fields.items()}
 
 
-def finding_of(finding: dict, version: str, controls: dict, timestamp: str, region: str) -> dict:
-    control = controls.get(finding["control"])
-    status = finding["status"]
+def finding_of(finding: Finding, version: str, controls: dict, timestamp: str, region: str) -> dict:
+    control = controls.get(finding.control)
+    status = finding.status
     partition = exchange.partition(finding, default=partitions.of_region(region))  # where it is imported
-    severity = {"Label": exchange.severity(finding).upper(), "Original": f"Level {finding['level']}"}
+    severity = {"Label": exchange.severity(finding).upper(), "Original": f"Level {finding.level}"}
     standard = exchange.standard(version, control)
     # A team's own control is not the benchmark's: its own generator and standard (its section).
     own = isinstance(control, CustomControl)
-    generator = (f"{exchange.PRODUCT}/custom/{finding['control']}" if own
-                 else f"{exchange.PRODUCT}/cis-aws-foundations-benchmark/v{version}/{finding['control']}")
+    generator = (f"{exchange.PRODUCT}/custom/{finding.control}" if own
+                 else f"{exchange.PRODUCT}/cis-aws-foundations-benchmark/v{version}/{finding.control}")
     types = [f"{CUSTOM_TYPE_PREFIX}{standard}" if own else FINDING_TYPE]
     resource = {"Type": exchange.resource_type(finding), "Id": exchange.resource_id(finding), "Partition": partition}
-    if finding["region"] != GLOBAL:
-        resource["Region"] = finding["region"]
+    if finding.region != GLOBAL:
+        resource["Region"] = finding.region
     out = {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": exchange.finding_uid(version, finding),
-        "ProductArn": product_arn(finding["account"], region, partition),
+        "ProductArn": product_arn(finding.account, region, partition),
         "GeneratorId": generator,
-        "AwsAccountId": finding["account"],
+        "AwsAccountId": finding.account,
         "Types": types,
         "CreatedAt": timestamp,
         "UpdatedAt": timestamp,
         "Severity": severity,
         # Security Hub takes a provider's severity and types from here after the first import.
         "FindingProviderFields": {"Severity": severity, "Types": types},
-        "Title": _cut(f"{finding['control']} {finding['title']}", TITLE_MAX),
-        "Description": _cut(finding["message"] or f"{finding['resource']} complies with {standard} control "
-                            f"{finding['control']}", DESCRIPTION_MAX),
+        "Title": _cut(f"{finding.control} {finding.title}", TITLE_MAX),
+        "Description": _cut(finding.message or f"{finding.resource} complies with {standard} control "
+                            f"{finding.control}", DESCRIPTION_MAX),
         "ProductFields": product_fields(finding),
         "Resources": [resource],
-        "Compliance": {"Status": COMPLIANCE_STATUS[status], "RelatedRequirements": [f"{standard}/{finding['control']}"]},
+        "Compliance": {"Status": COMPLIANCE_STATUS[status], "RelatedRequirements": [f"{standard}/{finding.control}"]},
         "RecordState": RECORD_STATE.get(status, "ACTIVE"),
         "Workflow": {"Status": WORKFLOW_STATUS.get(status, "NEW")},
     }
-    remediation = exchange.remediation_text(control, fixes.text(fixes.of(finding)))
+    remediation = exchange.remediation_text(control, fixes.text(finding.fix))
     if remediation and exchange.needs_remediation(finding):
         out["Remediation"] = {"Recommendation": {"Text": _cut(remediation, RECOMMENDATION_MAX)}}
     return out

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ..finding import Finding
 from ..outcomes import finding_of
 from . import terminal
 
@@ -72,20 +73,20 @@ class ConsolePlugin:
             return
         terminalreporter.write_sep("=", "short test summary per control (-rf, -rE: every test)", cyan=True, bold=True)
         for word, reports in sections:
-            groups: dict[str, list[tuple[object, dict]]] = {}
+            groups: dict[str, list[tuple[object, Finding]]] = {}
             for report in reports:
                 finding = finding_of(report)
                 if finding is None:  # not a control's unit: pytest's own line
                     self._line(terminalreporter, word, f"{report.nodeid} - {_crash_message(report)}")
                 else:
-                    groups.setdefault(finding["control"], []).append((report, finding))
+                    groups.setdefault(finding.control, []).append((report, finding))
             for control_id in sorted(groups, key=lambda c: order.get(c, len(order))):
                 found = groups[control_id]
-                accounts = len({finding["account"] for _, finding in found})
-                self._line(terminalreporter, word, f"{control_id} {found[0][1]['title']}: {len(found)} in "
+                accounts = len({finding.account for _, finding in found})
+                self._line(terminalreporter, word, f"{control_id} {found[0][1].title}: {len(found)} in "
                                                    f"{accounts} account{'s' if accounts != 1 else ''}")
                 for report, finding in found[:EXAMPLES_PER_CONTROL]:
-                    terminalreporter.write_line(f"    {report.nodeid} - {finding['message']}")
+                    terminalreporter.write_line(f"    {report.nodeid} - {finding.message}")
                 if len(found) > EXAMPLES_PER_CONTROL:
                     terminalreporter.write_line(f"    ... and {len(found) - EXAMPLES_PER_CONTROL} more")
 

@@ -6,11 +6,15 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .. import fixes
+from ..finding import Finding
 from ..summary import Score, SummaryState
-from .findings_json import FINDING_FIELDS
+
+# The findings file's fields, in its order.
+FINDING_FIELDS = ("control", "title", "level", "check", "assessment", "account", "region", "resource", "status",
+                  "message")
 
 # A WAIVED finding also carries the waiver that accepted it (plugin/pytest_cis_aws/gating).
-WAIVER_FIELDS = ("waiver", "waiver_reason", "waiver_owner", "waiver_expires")
+WAIVER_FIELDS = {"waiver": "id", "waiver_reason": "reason", "waiver_owner": "owner", "waiver_expires": "expires"}
 # A failing unit's fix: the command (or "No command: why"), and the placeholders it still holds.
 FIX_FIELDS = ("fix", "fix_placeholders")
 COLUMNS = (*FINDING_FIELDS, "test_id", *WAIVER_FIELDS, *FIX_FIELDS)
@@ -27,16 +31,20 @@ def columns(state: SummaryState) -> tuple[str, ...]:
 def rows(state: SummaryState) -> Iterator[dict[str, str]]:
     """A row per finding, streamed (a merge never holds every finding)."""
     names = columns(state)
-    return ({**{name: finding.get(name, "") for name in names}, **_fix_cells(finding)}
-            for finding in state.sorted_findings())
+    return ({name: _cell(finding, name) for name in names} for finding in state.sorted_findings())
 
 
-def _fix_cells(finding: dict) -> dict[str, str]:
-    fix = fixes.of(finding)
-    if fix is None:
-        return {"fix": "", "fix_placeholders": ""}
-    command = fix["command"] if fix.get("command") is not None else fixes.text(fix)
-    return {"fix": command, "fix_placeholders": " ".join(fix.get("placeholders") or [])}
+def _cell(finding: Finding, name: str) -> str:
+    waiver, fix = finding.waiver, finding.fix
+    if name in WAIVER_FIELDS:
+        return getattr(waiver, WAIVER_FIELDS[name]) if waiver else ""
+    if name == "fix":
+        return "" if fix is None else fix.command if fix.command is not None else fixes.text(fix)
+    if name == "fix_placeholders":
+        return " ".join(fix.placeholders) if fix else ""
+    if name == "owner":
+        return finding.owner or ""
+    return str(getattr(finding, name))
 
 
 def owners_path(path: Path) -> Path:

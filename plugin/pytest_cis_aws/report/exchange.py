@@ -9,7 +9,7 @@ import hashlib
 
 from ..aws import partitions
 from ..aws.sessions import GLOBAL_REGION as GLOBAL
-from ..gating.baseline import unit_id
+from ..finding import Finding
 from ..outcomes import FAIL, KNOWN, PASS, WAIVED
 from .. import registry
 from ..custom.metadata import CustomControl
@@ -56,55 +56,55 @@ SEVERITY_BY_LEVEL = {1: "Medium", 2: "High"}
 INFORMATIONAL = "Informational"
 
 
-def finding_uid(version: str, finding: dict) -> str:
+def finding_uid(version: str, finding: Finding) -> str:
     """The same for the same unit under the same control and benchmark version, run after run.
 
-    The unit is the readable id in the test id (``<account>-<region>-<label>``), the key the
-    baseline uses; it is hashed so that names from AWS never make the id long or odd.
+    The unit is its readable name (``<account>-<region>-<label>``, as in the test id); it is
+    hashed so that names from AWS never make the id long or odd.
     """
-    unit = unit_id(finding["test_id"])
-    digest = hashlib.sha256(f"{version}\n{finding['control']}\n{unit}".encode()).hexdigest()[:32]
-    return f"{PRODUCT}/v{version}/{finding['control']}/{finding['account']}/{finding['region']}/{digest}"
+    unit = finding.unit_name
+    digest = hashlib.sha256(f"{version}\n{finding.control}\n{unit}".encode()).hexdigest()[:32]
+    return f"{PRODUCT}/v{version}/{finding.control}/{finding.account}/{finding.region}/{digest}"
 
 
-def resource_type(finding: dict) -> str:
-    label = finding.get("label", "")
+def resource_type(finding: Finding) -> str:
+    label = finding.label
     if ACCESS_KEY_MARK in label:
         return ACCESS_KEY_TYPE
     if "/" in label and label.split("/", 1)[0] in RESOURCE_TYPES:
         return RESOURCE_TYPES[label.split("/", 1)[0]]
     # A resource of a kind not listed keeps its ARN; a unit without one is its account.
-    return "Other" if finding["resource"].startswith("arn:") else ACCOUNT_TYPE
+    return "Other" if finding.resource.startswith("arn:") else ACCOUNT_TYPE
 
 
-def resource_id(finding: dict) -> str:
+def resource_id(finding: Finding) -> str:
     """The resource's ARN; an access key (AWS gives it no ARN) its id, the finding's resource;
     an account, ``AWS::::Account:<id>`` as Security Hub names accounts."""
     kind = resource_type(finding)
     if kind == ACCOUNT_TYPE:
-        return f"AWS::::Account:{finding['account']}"
-    return finding["resource"]
+        return f"AWS::::Account:{finding.account}"
+    return finding.resource
 
 
-def partition(finding: dict, default: str = partitions.DEFAULT) -> str:
+def partition(finding: Finding, default: str = partitions.DEFAULT) -> str:
     """The partition of the finding's resource ARN, else of its region, else ``default``."""
-    resource = finding["resource"]
+    resource = finding.resource
     if resource.startswith("arn:"):
         return resource.split(":")[1]
-    region = finding.get("region", GLOBAL)
+    region = finding.region
     return partitions.of_region(region) if region and region != GLOBAL else default
 
 
-def severity(finding: dict) -> str:
+def severity(finding: Finding) -> str:
     """Informational, Medium or High (capitalised as OCSF; ASFF takes it upper-cased)."""
-    if finding["status"] == PASS:
+    if finding.status == PASS:
         return INFORMATIONAL
-    return SEVERITY_BY_LEVEL.get(int(finding["level"]), "Medium")
+    return SEVERITY_BY_LEVEL.get(finding.level, "Medium")
 
 
-def needs_remediation(finding: dict) -> bool:
+def needs_remediation(finding: Finding) -> bool:
     """Failing units, accepted or not; an ERROR needs access fixed, not the resource."""
-    return finding["status"] in (FAIL, KNOWN, WAIVED)
+    return finding.status in (FAIL, KNOWN, WAIVED)
 
 
 def remediation_text(control: Control | None, fix: str = "") -> str:

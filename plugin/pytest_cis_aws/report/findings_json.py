@@ -5,34 +5,13 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import fixes
 from ..custom.metadata import CustomControl
-from ..outcomes import evidence_of
+from ..finding import Finding
 from ..summary import SummaryState
 
-FINDING_FIELDS = ("control", "title", "level", "check", "assessment", "account", "region", "resource", "status",
-                  "message")
-
-
-def waiver_of(finding: dict[str, str]) -> dict | None:
-    """The waiver that made a finding WAIVED (reason, owner, expiry), else None."""
-    if not finding.get("waiver"):
-        return None
-    return {
-        "id": finding["waiver"],
-        "reason": finding.get("waiver_reason", ""),
-        "owner": finding.get("waiver_owner", ""),
-        "expires": finding.get("waiver_expires", ""),
-    }
-
-
-def entry(f: dict, owners: bool = False) -> dict:
+def entry(f: Finding, owners: bool = False) -> dict:
     """One finding as the file holds it (``owners``: the run read owners, --cis-owner-tag)."""
-    return {**{name: f.get(name, "") for name in FINDING_FIELDS}, "level": int(f["level"]), "test_id": f["test_id"],
-            **({"owner": f.get("owner", "")} if owners else {}),
-            "waiver": waiver_of(f), "evidence": evidence_of(f),
-            # FAIL, WAIVED and KNOWN: {"command": ..., "placeholders": [...]} or {"command": null, "why": ...}
-            **({"fix": fixes.of(f)} if f.get("fix") else {})}
+    return f.to_json(owners)
 
 
 def head(state: SummaryState) -> dict:

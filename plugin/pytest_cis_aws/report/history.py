@@ -45,7 +45,7 @@ def record(state: SummaryState) -> dict:
         "sections": {key: s["percent"] for key, s in scores["sections"].items()},
         "accounts": {key: s["percent"] for key, s in scores["accounts"].items()},
         "controls": {key: s["percent"] for key, s in scores["controls"].items()},
-        "failing": sorted({identity.short_hash(f, state.benchmark) for f in state.sorted_findings() if f["status"] in FAILING}),
+        "failing": sorted({identity.short_hash(f) for f in state.sorted_findings() if f.status in FAILING}),
     }
     _RECORDS[state] = found
     return found

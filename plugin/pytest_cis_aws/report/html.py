@@ -102,15 +102,15 @@ class _Tables:
 def _rows(state: SummaryState, tables: _Tables) -> Iterator[list]:
     index = tables.index
     for finding in state.sorted_findings():
-        test, _, case = finding["test_id"].partition("[")
+        test, _, case = finding.test_id.partition("[")
         yield [
-            index("controls", finding["control"]), index("accounts", finding["account"]),
-            index("regions", finding["region"]), finding["resource"], index("statuses", finding["status"]),
-            finding["message"], index("tests", test), case[:-1] if case.endswith("]") else case,
-            fixes.text(fixes.of(finding)),
+            index("controls", finding.control), index("accounts", finding.account),
+            index("regions", finding.region), finding.resource, index("statuses", finding.status),
+            finding.message, index("tests", test), case[:-1] if case.endswith("]") else case,
+            fixes.text(finding.fix),
             # The deciding fields, shown behind a disclosure per failing resource (none for the rest).
-            [[item.source, item.fields] for item in view.evidence_items(finding)] if finding["status"] == FAIL else [],
-            index("owners", finding.get("owner", "")),  # --cis-owner-tag; the finder filters by it
+            [[item.source, item.fields] for item in view.evidence_items(finding)] if finding.status == FAIL else [],
+            index("owners", (finding.owner or "")),  # --cis-owner-tag; the finder filters by it
         ]
 
 

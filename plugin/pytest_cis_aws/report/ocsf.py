@@ -11,7 +11,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterator
 
-from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
+from ..finding import Finding
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED
 from ..summary import SummaryState
 from .. import fixes
 from . import exchange
@@ -48,29 +49,29 @@ def _product_version() -> str:
         return "0"
 
 
-def _resource_name(finding: dict) -> str:
+def _resource_name(finding: Finding) -> str:
     """The unit's own name ("app-logs" of bucket/app-logs); an account-level unit is its account."""
-    label = finding.get("label", "")
-    return label.split("/", 1)[1] if "/" in label else finding["account"] if label in ("", "account") else label
+    label = finding.label
+    return label.split("/", 1)[1] if "/" in label else finding.account if label in ("", "account") else label
 
 
-def record(finding: dict, version: str, controls: dict, time_ms: int, product_version: str) -> dict:
+def record(finding: Finding, version: str, controls: dict, time_ms: int, product_version: str) -> dict:
     """One OCSF Compliance Finding for one finding of the summary state."""
     uid = exchange.finding_uid(version, finding)
-    control = controls.get(finding["control"])
+    control = controls.get(finding.control)
     standard = exchange.standard(version, control)
-    status = finding["status"]
+    status = finding.status
     compliance_id, compliance_caption = COMPLIANCE_STATUS[status]
     severity = exchange.severity(finding)
-    level = int(finding["level"])
-    region = finding["region"] if finding["region"] != GLOBAL else None
+    level = int(finding.level)
+    region = finding.region if finding.region != GLOBAL else None
     workflow_id, workflow = WORKFLOW.get(status, NEW)
     out = {
         "metadata": {
             "version": OCSF_VERSION,
             "product": {"name": exchange.PRODUCT, "vendor_name": exchange.PRODUCT, "version": product_version},
             "profiles": ["cloud"],
-            "event_code": finding["control"],
+            "event_code": finding.control,
             "uid": uid,
         },
         "time": time_ms,
@@ -87,22 +88,22 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
         "status_id": workflow_id,
         "status": workflow,
         "status_code": status,  # PASS, FAIL, ERROR, MANUAL, WAIVED or KNOWN, as in every other output
-        "message": finding["message"] or f"{finding['resource']} complies with {standard} control {finding['control']}",
+        "message": finding.message or f"{finding.resource} complies with {standard} control {finding.control}",
         "finding_info": {
             "uid": uid,
-            "title": f"{finding['control']} {finding['title']}",
-            "desc": control.description if control else finding["title"],
+            "title": f"{finding.control} {finding.title}",
+            "desc": control.description if control else finding.title,
             "types": [standard],
             "created_time": time_ms,
         },
         "compliance": {
             "standards": [standard],
-            "control": finding["control"],
-            "requirements": [f"{standard} {finding['control']}"],
+            "control": finding.control,
+            "requirements": [f"{standard} {finding.control}"],
             "status_id": compliance_id,
             "checks": [{
-                "uid": finding["control"],
-                "name": finding["title"],
+                "uid": finding.control,
+                "name": finding.title,
                 "version": version,
                 "standards": [standard],
                 "severity": f"Level {level}",
@@ -120,28 +121,28 @@ def record(finding: dict, version: str, controls: dict, time_ms: int, product_ve
         }],
         "cloud": {
             "provider": "AWS",
-            "account": {"uid": finding["account"], "name": finding["account"], "type": "AWS Account",
+            "account": {"uid": finding.account, "name": finding.account, "type": "AWS Account",
                         "type_id": AWS_ACCOUNT_TYPE_ID},
             **({"region": region} if region else {}),
         },
         # The check (stable across benchmark versions) and the test that decided the verdict.
-        "unmapped": {"check": finding.get("check") or finding["control"], "test_id": finding["test_id"]},
+        "unmapped": {"check": finding.check or finding.control, "test_id": finding.test_id},
     }
-    remediation = exchange.remediation_text(control, fixes.text(fixes.of(finding)))
+    remediation = exchange.remediation_text(control, fixes.text(finding.fix))
     if remediation and exchange.needs_remediation(finding):
         out["remediation"] = {"desc": remediation}
     if status == NOT_APPLICABLE:
-        out["status_detail"] = f"not applicable: {finding['message']}"
-    if finding.get("waiver"):
-        out["status_detail"] = f"waived by {finding['waiver']} (owner {finding.get('waiver_owner', '')}, " \
-                               f"expires {finding.get('waiver_expires', '')}): {finding.get('waiver_reason', '')}"
-        out["unmapped"]["waiver"] = {"id": finding["waiver"], "reason": finding.get("waiver_reason", ""),
-                                     "owner": finding.get("waiver_owner", ""),
-                                     "expires": finding.get("waiver_expires", "")}
-    evidence = evidence_of(finding)
+        out["status_detail"] = f"not applicable: {finding.message}"
+    if finding.waiver is not None:
+        out["status_detail"] = f"waived by {finding.waiver.id} (owner {finding.waiver.owner}, " \
+                               f"expires {finding.waiver.expires}): {finding.waiver.reason}"
+        out["unmapped"]["waiver"] = {"id": finding.waiver.id, "reason": finding.waiver.reason,
+                                     "owner": finding.waiver.owner,
+                                     "expires": finding.waiver.expires}
+    evidence = finding.evidence
     if evidence:
         # OCSF's evidence artifacts: the API call each deciding field came from, and the fields.
-        out["evidences"] = [{"api": {"operation": item["source"]}, "data": item["fields"]} for item in evidence]
+        out["evidences"] = [{"api": {"operation": item.source}, "data": dict(item.fields)} for item in evidence]
     return out
 
 

@@ -32,7 +32,8 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import identity
-from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED, evidence_of
+from ..finding import Finding, WaiverNote
+from ..outcomes import ERROR, FAIL, KNOWN, MANUAL, NOT_APPLICABLE, PASS, WAIVED
 from ..summary import SummaryState
 from . import exchange
 from .markdown import md_lines, md_text as markup
@@ -108,51 +109,51 @@ class _Inventory:
         return self._add(uid, lambda: {"uuid": uid, "description": f"AWS account {account}",
                                        "props": _props(aws_account=account, asset_type="AwsAccount")})
 
-    def resource(self, finding: dict) -> str:
-        uid = identity.unit_uuid("inventory-item", "", finding["account"], finding["region"], finding["resource"])
+    def resource(self, finding: Finding) -> str:
+        uid = identity.unit_uuid("inventory-item", "", finding.account, finding.region, finding.resource)
         return self._add(uid, lambda: {
-            "uuid": uid, "description": _line(f"{exchange.resource_type(finding)} {finding['resource']}"),
-            "props": _props(aws_account=finding["account"], region=finding["region"],
+            "uuid": uid, "description": _line(f"{exchange.resource_type(finding)} {finding.resource}"),
+            "props": _props(aws_account=finding.account, region=finding.region,
                             asset_id=exchange.resource_id(finding), asset_type=exchange.resource_type(finding))})
 
 
-def _subjects(finding: dict, inventory: _Inventory) -> list[dict]:
-    account = finding["account"]
+def _subjects(finding: Finding, inventory: _Inventory) -> list[dict]:
+    account = finding.account
     subjects = [{"subject-uuid": inventory.account(account), "type": "inventory-item", "title": f"AWS account {account}"}]
     if exchange.resource_type(finding) != exchange.ACCOUNT_TYPE:
         subjects.append({"subject-uuid": inventory.resource(finding), "type": "inventory-item",
-                         "title": _line(finding["resource"])})
+                         "title": _line(finding.resource)})
     return subjects
 
 
-def _evidence(finding: dict) -> list[dict]:
+def _evidence(finding: Finding) -> list[dict]:
     """The deciding fields, one entry per API call they were read with."""
     out = []
-    for item in evidence_of(finding):
+    for item in finding.evidence:
         fields = "; ".join(f"{name} = {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
-                           for name, value in item["fields"].items())
-        out.append({"description": _line(f"Read with {item['source']}: {fields or 'no fields'}"),
-                    "props": _props(api_call=item["source"])})
+                           for name, value in item.fields)
+        out.append({"description": _line(f"Read with {item.source}: {fields or 'no fields'}"),
+                    "props": _props(api_call=item.source)})
     return out
 
 
-def observation(finding: dict, version: str, controls: dict, inventory: _Inventory, collected: str) -> dict:
-    status = finding["status"]
-    control = controls.get(finding["control"])
+def observation(finding: Finding, version: str, controls: dict, inventory: _Inventory, collected: str) -> dict:
+    status = finding.status
+    control = controls.get(finding.control)
     standard = exchange.standard(version, control)
-    if finding["message"]:
-        description = finding["message"]
+    if finding.message:
+        description = finding.message
     elif status == PASS:
-        description = f"{finding['resource']} complies with {standard} control {finding['control']}."
+        description = f"{finding.resource} complies with {standard} control {finding.control}."
     else:
-        description = f"{finding['control']} {finding['title']}: {status}."
+        description = f"{finding.control} {finding.title}: {status}."
     out = {
         "uuid": identity.finding_uuid("observation", version, finding),
-        "title": _line(f"{finding['control']} {finding['title']}: {finding['resource']}"),
+        "title": _line(f"{finding.control} {finding.title}: {finding.resource}"),
         "description": _line(description),
-        "props": _props(status=status, control=finding["control"], check=finding.get("check") or finding["control"],
-                        level=finding.get("level", ""), region=finding["region"], test_id=finding.get("test_id", ""),
-                        owner=finding.get("owner", "")),
+        "props": _props(status=status, control=finding.control, check=finding.check or finding.control,
+                        level=finding.level, region=finding.region, test_id=finding.test_id,
+                        owner=(finding.owner or "")),
         # A manual control is decided by a person examining the facts we read; the rest we tested.
         "methods": ["EXAMINE" if status == MANUAL else "TEST"],
         "types": ["finding" if status in FAILING else "control-objective"],
@@ -174,15 +175,16 @@ def observation(finding: dict, version: str, controls: dict, inventory: _Invento
     return out
 
 
-def risk(finding: dict, version: str, observation_uuid: str) -> dict:
+def risk(finding: Finding, version: str, observation_uuid: str) -> dict:
     """A waived failure: the waiver is an approved deviation with a deadline (its expiry)."""
-    owner, reason, expires = (finding.get(k, "") for k in ("waiver_owner", "waiver_reason", "waiver_expires"))
+    waiver = finding.waiver or WaiverNote("")  # a findings file may say WAIVED and name none
+    owner, reason, expires = waiver.owner, waiver.reason, waiver.expires
     out = {
         "uuid": identity.finding_uuid("risk", version, finding),
-        "title": _line(f"Accepted deviation: {finding['control']} on {finding['resource']}"),
-        "description": _line(finding["message"] or f"{finding['control']} fails for {finding['resource']}."),
-        "statement": _line(f"Waiver {finding.get('waiver', '')} owned by {owner}, until {expires}: {reason}"),
-        "props": _props(waiver=finding.get("waiver", ""), waiver_owner=owner, waiver_expires=expires),
+        "title": _line(f"Accepted deviation: {finding.control} on {finding.resource}"),
+        "description": _line(finding.message or f"{finding.control} fails for {finding.resource}."),
+        "statement": _line(f"Waiver {waiver.id} owned by {owner}, until {expires}: {reason}"),
+        "props": _props(waiver=waiver.id, waiver_owner=owner, waiver_expires=expires),
         "status": "deviation-approved",
         "related-observations": [{"observation-uuid": observation_uuid}],
     }
@@ -195,16 +197,17 @@ class _Failing:
     """A control's failing units in one account, as its OSCAL finding needs them: the first
     unit, the statuses, the fixes and the observations' UUIDs (not every finding kept)."""
 
-    def __init__(self, first: dict):
+    def __init__(self, first: Finding):
         self.first = first
         self.statuses: list[str] = []
         self.fixes: set[str] = set()
         self.uids: list[str] = []
 
-    def add(self, finding: dict, uid: str) -> None:
-        self.statuses.append(finding["status"])
-        if finding.get("fix"):
-            self.fixes.add(finding["fix"])
+    def add(self, finding: Finding, uid: str) -> None:
+        self.statuses.append(finding.status)
+        if finding.fix is not None:
+            # The fix as its JSON text, as a run has always named it here.
+            self.fixes.add(finding.fix.to_json())
         self.uids.append(uid)
 
 
@@ -223,12 +226,12 @@ def _finding(version: str, control, account: str, units: _Failing, risks: dict[s
     if fixes:
         remarks += "\n\nFor these resources:\n\n" + "\n".join(f"- {_line(fix)}" for fix in fixes)
     out = {
-        "uuid": identity.unit_uuid("finding", version, identity.check_of(first, version), account),
-        "title": _line(f"{first['control']} {first['title']} in account {account}"),
+        "uuid": identity.unit_uuid("finding", version, first.identity[0], account),
+        "title": _line(f"{first.control} {first.title} in account {account}"),
         "description": _line(f"{counts} in AWS account {account}. {why}"),
-        "props": _props(control=first["control"], aws_account=account),
-        "target": {"type": "objective-id", "target-id": control_token(first["control"]),
-                   "title": _line(first["title"]), "status": {"state": state, "reason": reason}},
+        "props": _props(control=first.control, aws_account=account),
+        "target": {"type": "objective-id", "target-id": control_token(first.control),
+                   "title": _line(first.title), "status": {"state": state, "reason": reason}},
         "related-observations": [{"observation-uuid": uid} for uid in units.uids],
     }
     related = [{"risk-uuid": risks[uid]} for uid in units.uids if uid in risks]
@@ -306,11 +309,11 @@ def _document(state: SummaryState, command: str, item_sink, observation_sink) ->
         obs = observation(finding, version, controls, inventory, collected)
         observation_sink(obs)
         observed += 1
-        if finding["status"] == WAIVED:
+        if finding.status == WAIVED:
             risks.append(risk(finding, version, obs["uuid"]))
             risk_of[obs["uuid"]] = risks[-1]["uuid"]
-        if finding["status"] in FAILING:
-            key = (finding["control"], finding["account"])
+        if finding.status in FAILING:
+            key = (finding.control, finding.account)
             if key not in failing:
                 failing[key] = _Failing(finding)
             failing[key].add(finding, obs["uuid"])

@@ -14,7 +14,8 @@ from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from ..outcomes import ERROR, FAIL, MANUAL, NOT_APPLICABLE, evidence_of
+from ..finding import Finding
+from ..outcomes import ERROR, FAIL, MANUAL, NOT_APPLICABLE
 from ..registry import Control
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
 from .. import fixes
@@ -78,14 +79,14 @@ class EvidenceItem:
     fields: list[tuple[str, str]]
 
 
-def evidence_items(finding: dict) -> list[EvidenceItem]:
+def evidence_items(finding: Finding) -> list[EvidenceItem]:
     """The finding's evidence for display; values that are not text are shown as JSON."""
     return [
-        EvidenceItem(item["source"], [
+        EvidenceItem(item.source, [
             (name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True))
-            for name, value in item.get("fields", {}).items()
+            for name, value in item.fields
         ])
-        for item in evidence_of(finding)
+        for item in finding.evidence
     ]
 
 
@@ -141,13 +142,13 @@ class Detail:
             return []
         out, anchored = [], set()
         for finding in self.state.sorted_findings():
-            if finding["control"] != self.control.id or finding["status"] != FAIL:
+            if finding.control != self.control.id or finding.status != FAIL:
                 continue
-            account = finding["account"]
+            account = finding.account
             unit_anchor = "" if account in anchored else account_anchor(self.control.id, account)
             anchored.add(account)
-            out.append(FailingUnit(account, finding["region"], finding["resource"], finding["message"],
-                                   fixes.text(fixes.of(finding)), unit_anchor, evidence_items(finding)))
+            out.append(FailingUnit(account, finding.region, finding.resource, finding.message,
+                                   fixes.text(finding.fix), unit_anchor, evidence_items(finding)))
         return out
 
     @property
@@ -233,16 +234,16 @@ def build(state: SummaryState, command: str = "") -> View:
         for account in sorted(failing_accounts.get(row.control.id, ())):
             first_failing.setdefault((account, row.control.section), account_anchor(row.control.id, account))
     for finding in state.noted_findings():
-        if finding["status"] == NOT_APPLICABLE or (finding["status"] == MANUAL and evidence_of(finding)):
-            noted.setdefault((finding["control"], finding["status"]), []).append(
-                NotedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
+        if finding.status == NOT_APPLICABLE or (finding.status == MANUAL and finding.evidence):
+            noted.setdefault((finding.control, finding.status), []).append(
+                NotedUnit(finding.account, finding.region, finding.resource, finding.message,
                           evidence_items(finding))
             )
-        elif finding.get("waiver"):
-            waived.setdefault(finding["control"], []).append(
-                WaivedUnit(finding["account"], finding["region"], finding["resource"], finding["message"],
-                           finding.get("waiver_reason", ""), finding.get("waiver_owner", ""),
-                           finding.get("waiver_expires", ""), evidence_items(finding), fixes.text(fixes.of(finding)))
+        elif finding.waiver is not None:
+            waived.setdefault(finding.control, []).append(
+                WaivedUnit(finding.account, finding.region, finding.resource, finding.message,
+                           finding.waiver.reason, finding.waiver.owner,
+                           finding.waiver.expires, evidence_items(finding), fixes.text(finding.fix))
             )
     details = [
         Detail(row, waived.get(row.control.id, []), noted.get((row.control.id, MANUAL), []),
