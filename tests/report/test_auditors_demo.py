@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pytest_cis_aws import diff, identity
+from pytest_cis_aws.finding import Finding
 from pytest_cis_aws.demo.clients import CALLER_ACCOUNT
 from tests.harness import CHECKS_DIR
 
@@ -138,7 +139,7 @@ def test_one_change_shows_in_cis_diff_history_and_trend(runs, offline_page, caps
     assert len(history) == 2 and history[1]["controls"]["1.2"] < history[0]["controls"]["1.2"]
     changed = json.loads((out / "f2.json").read_text())
     unit = next(f for f in changed["findings"] if f["control"] == "1.2" and f["account"] == A)
-    assert set(history[1]["failing"]) - set(history[0]["failing"]) == {identity.short_hash(unit)}
+    assert set(history[1]["failing"]) - set(history[0]["failing"]) == {identity.short_hash(Finding.from_json(unit))}
     assert set(history[0]["failing"]) - set(history[1]["failing"]) == set()
     assert len((out / "history.jsonl").read_text().splitlines()[0]) < 4000  # compact
 
