@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+from pytest_cis_aws import registry
+from pytest_cis_aws.finding import Finding
+from pytest_cis_aws.registry.kinds import label_kind
 from tests.harness import CHECKS_DIR, REPO, assert_one_finding_per_resource
 from tests.report import exchange, outputs
 
@@ -36,6 +39,10 @@ def test_demo_report_top_is_saved_and_shows_markup_as_text(aws_env, pytester, of
         "AwsKmsKey", "AwsEc2Vpc", "AwsEc2NetworkAcl", "AwsEc2SecurityGroup", "AwsEc2Instance", "AwsRdsDbInstance",
         "AwsEfsFileSystem"}
     assert_one_finding_per_resource(document["findings"])
+    # Every unit is of a kind its check declares in the catalogue (registry/kinds.py), or is its account.
+    for entry in document["findings"]:
+        kind = label_kind(Finding.from_json(entry).label)
+        assert kind is None or kind in registry.kinds_of(entry["check"]), (entry["test_id"], kind)
     hostile = [f for f in document["findings"] if MARKUP in f["message"]]
     assert hostile and {f["status"] for f in hostile} == {"FAIL"}
 

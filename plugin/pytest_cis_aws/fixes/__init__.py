@@ -13,6 +13,7 @@ The suite never runs a fix: it only reads. ``script.py`` writes them for a perso
 """
 from __future__ import annotations
 
+from ..registry import kinds
 from . import iam, monitoring, network, procedures, resource_policies, s3, trails
 from .model import PLACEHOLDER, Fix, text
 
@@ -61,5 +62,5 @@ def build(control, unit) -> Fix:
 def template_placeholders(control, unit) -> tuple[str, ...]:
     template = control.fix
     if isinstance(template, tuple):
-        template = dict(template).get(str(getattr(unit, "label", "")).split("/", 1)[0], "")
+        template = dict(template).get(kinds.label_kind(str(getattr(unit, "label", ""))), "")
     return tuple(dict.fromkeys(PLACEHOLDER.findall(template or "")))

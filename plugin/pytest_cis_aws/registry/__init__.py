@@ -3,7 +3,8 @@
 Two kinds of data file, both YAML:
 
 * ``checks/*.yaml``, the **check catalogue**: one entry per check (what one control test in
-  ``cis_checks/`` evaluates): its canonical title, unit, and our own description, remediation
+  ``cis_checks/`` evaluates): its canonical title, unit, the ``kind`` of its units (one name,
+  or a list, of ``registry/kinds.py``), and our own description, remediation
   (console steps, CLI), per-resource ``fix`` template and ``manual_check``. A check that
   v2.0.0 has is keyed by its v2.0.0 id ("1.10"); one that v2.0.0 lacks by a name
   ("rds-multi-az"). Where a later version changed what passes, ``changes`` holds, per rule
@@ -26,11 +27,14 @@ from __future__ import annotations
 from ..naming import test_prefix
 
 import re
+import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import yaml
+
+from .kinds import COMMON_FIELDS, KINDS
 
 from ..benchmarks import DEFAULT_BENCHMARK, SECTION_MARKERS  # noqa: F401 (DEFAULT_BENCHMARK read as registry.DEFAULT_BENCHMARK too)
 # Check fields a version may override for one of its controls.
@@ -60,6 +64,9 @@ class Check:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     # Per changed rule ("C1"), the fields it overrides (any of OVERRIDABLE).
     changes: dict[str, dict] = field(default_factory=dict, compare=False, hash=False)
+    # The kinds of its units (registry/kinds.py): what the exchange formats call the resource,
+    # and which unit fields its fix templates may name.
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ class Control:
     changed: tuple[str, ...] = ()  # rules (C1..C7) this version changed for the check
     section_title: str = ""
     marker: str = ""
+    kinds: tuple[str, ...] = ()  # see Check.kinds; a team's own control declares none
 
     def __post_init__(self) -> None:
         # Controls built by hand (our tests) default to v2.0.0's check and section names.
@@ -166,6 +174,39 @@ def _fix(raw):
     return raw
 
 
+def _kinds(raw, key: str, source: str) -> tuple[str, ...]:
+    kinds = tuple(str(k) for k in ([raw] if isinstance(raw, str) else raw or ()))
+    unknown = [k for k in kinds if k not in KINDS]
+    if not kinds or unknown:
+        raise RegistryError(f"{source}: check {key}: kind {', '.join(map(repr, unknown)) or 'is missing'}"
+                            f"{' is not a kind of unit' if unknown else ''} (known: {', '.join(KINDS)})")
+    return kinds
+
+
+@lru_cache(maxsize=256)  # asked again for every failing unit's fix (report/view.py fill_fix)
+def template_fields(template: str) -> tuple[str, ...]:
+    """The unit fields a fix template names, in order: ``{name}``, ``{name.attr}``, ``{name[0]}``."""
+    return tuple(dict.fromkeys(
+        re.split(r"[.\[]", name, maxsplit=1)[0]
+        for _, name, _, _ in string.Formatter().parse(template) if name and not name.startswith("_")))
+
+
+def check_fix(fix, kinds: tuple[str, ...], where: str) -> None:
+    """A fix template names only kinds the check declares and fields units of those kinds have."""
+    for kind, template in (fix if isinstance(fix, tuple) else (((None, fix),) if fix else ())):
+        if kind is not None and kind not in kinds:
+            raise RegistryError(f"{where}: a fix for kind {kind!r}, which the check does not declare "
+                                f"(kind: {', '.join(kinds)})")
+        known = {*COMMON_FIELDS, *(f for k in ([kind] if kind else kinds) for f in KINDS[k].fields)}
+        try:
+            unknown = [name for name in template_fields(template) if name not in known]
+        except ValueError as exc:  # an unbalanced brace
+            raise RegistryError(f"{where}: fix template {template!r} is malformed ({exc})") from None
+        if unknown:
+            raise RegistryError(f"{where}: fix template names {', '.join(unknown)}, which units of kind "
+                                f"{kind or ', '.join(kinds)} lack (they have {', '.join(sorted(known))})")
+
+
 def parse_check(raw: dict, source: str) -> Check:
     entry = dict(raw)
     try:
@@ -173,6 +214,7 @@ def parse_check(raw: dict, source: str) -> Check:
         description = " ".join(entry.pop("description").split())
     except KeyError as missing:
         raise RegistryError(f"{source}: a check lacks {missing}") from None
+    kinds = _kinds(entry.pop("kind", None), key, source)
     console, cli = _remediation(entry)
     entry.pop("remediation", None)
     changes = entry.pop("changes", None) or {}
@@ -180,8 +222,12 @@ def parse_check(raw: dict, source: str) -> Check:
         unknown = set(fields or {}) - set(OVERRIDABLE)
         if unknown:
             raise RegistryError(f"{source}: check {key}, rule {rule}: cannot change {', '.join(sorted(unknown))}")
-    return Check(key, title, unit, description, console, cli, _fix(entry.pop("fix", None)),
-                 entry.pop("manual_check", None), entry, {str(r): dict(f or {}) for r, f in changes.items()})
+    fix = _fix(entry.pop("fix", None))
+    check_fix(fix, kinds, f"{source}: check {key}")
+    for rule, fields in changes.items():
+        check_fix(_fix((fields or {}).get("fix")), kinds, f"{source}: check {key}, rule {rule}")
+    return Check(key, title, unit, description, console, cli, fix, entry.pop("manual_check", None), entry,
+                 {str(r): dict(f or {}) for r, f in changes.items()}, kinds)
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +271,8 @@ def _control(raw: dict, benchmark: Benchmark, catalogue: dict[str, Check], sourc
             raise RegistryError(f"{source}: control {control_id} applies rule {rule}, which check {key} does not define")
         fields.update(check.changes[rule])
     fields.update({name: raw[name] for name in OVERRIDABLE if name in raw})
+    if "fix" in raw:
+        check_fix(_fix(raw["fix"]), check.kinds, f"{source}: control {control_id}")
     console, cli = _remediation(fields)
     extra = dict(check.extra)
     if "filter_patterns" in fields:
@@ -246,6 +294,7 @@ def _control(raw: dict, benchmark: Benchmark, catalogue: dict[str, Check], sourc
         changed=changed,
         section_title=section.title,
         marker=section.marker,
+        kinds=check.kinds,
     )
 
 
@@ -271,6 +320,13 @@ def _versions() -> dict[str, tuple[Benchmark, tuple[Control, ...]]]:
             raise RegistryError(f"{entry.name}: control id {', '.join(duplicates)} appears twice")
         found[benchmark.version] = (benchmark, tuple(sorted(listed, key=lambda c: c.order)))
     return dict(sorted(found.items(), key=lambda item: tuple(int(p) for p in item[0].split("."))))
+
+
+def kinds_of(check: str) -> tuple[str, ...]:
+    """The kinds a check's units are (its catalogue entry's ``kind``); () for a team's own
+    control. ``check`` may carry the rules a version changed ("1.5+C4")."""
+    found = checks().get(check.split("+", 1)[0])
+    return found.kinds if found is not None else ()
 
 
 def benchmarks() -> dict[str, Benchmark]:

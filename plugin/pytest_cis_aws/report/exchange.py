@@ -13,42 +13,13 @@ from ..finding import Finding
 from ..outcomes import FAIL, KNOWN, PASS, WAIVED
 from .. import registry
 from ..custom.metadata import CustomControl
-from ..registry import Control
+from ..registry import Control, kinds
 
 PRODUCT = "pytest-cis-aws"
 
-# The first part of a unit's label -> the resource type Security Hub uses for it
-# (ASFF ``Resources[].Type``; OCSF ``resources[].type`` takes the same names).
-# Units without a resource of their own (account, account x region) are the account.
-RESOURCE_TYPES = {
-    "user": "AwsIamUser",
-    "policy": "AwsIamPolicy",
-    "bucket": "AwsS3Bucket",
-    "trail": "AwsCloudTrailTrail",
-    "efs": "AwsEfsFileSystem",
-    "instance": "AwsEc2Instance",
-    "vpc": "AwsEc2Vpc",
-    "key": "AwsKmsKey",
-    "network-acl": "AwsEc2NetworkAcl",
-    "security-group": "AwsEc2SecurityGroup",
-    "db": "AwsRdsDbInstance",
-    "queue": "AwsSqsQueue",
-    "topic": "AwsSnsTopic",
-    "function": "AwsLambdaFunction",
-    "secret": "AwsSecretsManagerSecret",
-    "event-bus": "AwsEventsEventbus",
-    "distribution": "AwsCloudFrontDistribution",
-    "load-balancer": "AwsElbv2LoadBalancer",
-    "rest-api-stage": "AwsApiGatewayStage",
-    "http-api-stage": "AwsApiGatewayV2Stage",
-    # ASFF has no type for IAM server certificates, Glacier vaults or organizations.
-    "server-certificate": "Other",
-    "vault": "Other",
-    "organization": "Other",
-}
-ACCOUNT_TYPE = "AwsAccount"
-ACCESS_KEY_TYPE = "AwsIamAccessKey"
-ACCESS_KEY_MARK = "/access-key/"  # label user/<name>/access-key/<key id>; the resource is the key id
+ACCOUNT_TYPE = kinds.KINDS[kinds.ACCOUNT].asff_type
+# A unit of a kind this suite cannot name (a team's own: custom controls declare no kinds).
+OTHER_TYPE = "Other"
 
 # Severity of a unit that does not comply, by benchmark level, as OCSF's Check object
 # maps CIS levels (Level 1: Medium, Level 2: High). A unit that passed is informational.
@@ -68,13 +39,15 @@ def finding_uid(version: str, finding: Finding) -> str:
 
 
 def resource_type(finding: Finding) -> str:
-    label = finding.label
-    if ACCESS_KEY_MARK in label:
-        return ACCESS_KEY_TYPE
-    if "/" in label and label.split("/", 1)[0] in RESOURCE_TYPES:
-        return RESOURCE_TYPES[label.split("/", 1)[0]]
-    # A resource of a kind not listed keeps its ARN; a unit without one is its account.
-    return "Other" if finding.resource.startswith("arn:") else ACCOUNT_TYPE
+    """The unit's kind as Security Hub names it: the kind its label names (registry/kinds.py), else
+    the account for a unit without an ARN of its own, else the one kind its check declares."""
+    named = kinds.label_kind(finding.label)
+    if named in kinds.KINDS:
+        return kinds.KINDS[named].asff_type
+    if not finding.resource.startswith("arn:"):
+        return ACCOUNT_TYPE
+    declared = registry.kinds_of(finding.check)
+    return kinds.KINDS[declared[0]].asff_type if len(declared) == 1 else OTHER_TYPE
 
 
 def resource_id(finding: Finding) -> str:

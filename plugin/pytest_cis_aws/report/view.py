@@ -7,7 +7,6 @@ renderers stay free of arithmetic and verdicts.
 from __future__ import annotations
 
 import json
-import re
 import shlex
 import string
 from collections import Counter
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..finding import Finding
 from ..outcomes import ERROR, FAIL, MANUAL, NOT_APPLICABLE
-from ..registry import Control
+from ..registry import Control, kinds, template_fields
 from ..summary import FAILED_STATUSES, PASSED_STATUSES, ControlCounts, Score, SummaryState, Totals
 from .. import fixes
 from . import charts, history, terminal, trend
@@ -298,46 +297,41 @@ def _trend(state: SummaryState) -> trend.Trend | None:
     return trend.build(runs, state.benchmark, {c.section: c.section_title for c in state.controls})
 
 
-class _KeepMissing(dict):
-    """format_map mapping that leaves an unknown ``{field}`` in place rather than failing."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def fill_fix(template, unit) -> str:
     """A control's per-resource CLI fix with the unit's own fields filled in ("" when none).
 
     ``template`` is one template, or one per kind of resource ((kind, template), ...): the
-    unit's label names its kind ("queue/orders" is a queue). A template is one or more
+    unit's label names its kind ("queue/orders" is a queue). The registry checked, when it
+    loaded, that a template names only fields units of its kinds have (registry/kinds.py); a
+    unit that lacks one anyway raises (fixes.build says the fix could not be built). A template is one or more
     commands separated by ``"; "``. A command naming a field that holds a tuple (the ids of a
     user's stale access keys) is written once per value, and left out when the tuple is
     empty, so every command can be pasted as is.
     """
     if isinstance(template, tuple):
-        template = dict(template).get(str(getattr(unit, "label", "")).split("/", 1)[0])
+        template = dict(template).get(kinds.label_kind(str(getattr(unit, "label", ""))))
     if not template:
         return ""
     # Names come from AWS and the command is meant to be pasted into a shell: quote
     # them, so a name with spaces or shell syntax stays one argument and runs nothing.
     # Only the fields the template names are looked up (this runs for every failing unit).
     fields = {}
-    for name in _template_fields(template):
-        value = getattr(unit, name, _MISSING)
-        if value is not _MISSING and not callable(value):
-            fields[name] = _quoted(value)
+    for name in template_fields(template):
+        value = getattr(unit, name)  # AttributeError: a unit the catalogue's kind does not describe
+        if callable(value):
+            raise TypeError(f"the fix template names {name}, a method of the unit, not a field")
+        fields[name] = _quoted(value)
     commands = []
     for command, named in _commands(template):
         repeated = next((name for name in named if isinstance(fields.get(name), tuple)), None)
         values = fields[repeated] if repeated else (None,)
         for value in values:
             filled = {**fields, repeated: value} if repeated else fields
-            commands.append(string.Formatter().vformat(command, (), _KeepMissing(filled)))
+            commands.append(string.Formatter().vformat(command, (), filled))
     return COMMAND_SEPARATOR.join(commands)
 
 
 COMMAND_SEPARATOR = "; "
-_MISSING = object()
 
 
 def _quoted(value):
@@ -348,24 +342,7 @@ def _quoted(value):
     return value
 
 
-def _field_name(field: str) -> str:
-    return re.split(r"[.\[]", field, maxsplit=1)[0]
-
-
 @lru_cache(maxsize=256)
 def _commands(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The template's commands, each with the unit fields it names, in order."""
-    return tuple(
-        (command, tuple(_field_name(f) for _, f, _, _ in string.Formatter().parse(command) if f))
-        for command in template.split(COMMAND_SEPARATOR)
-    )
-
-
-@lru_cache(maxsize=256)
-def _template_fields(template: str) -> frozenset[str]:
-    """The unit fields a fix template names: ``{name}``, ``{name.attr}``, ``{name[0]}``."""
-    return frozenset(
-        _field_name(field)
-        for _, field, _, _ in string.Formatter().parse(template)
-        if field and not field.startswith("_")
-    )
+    return tuple((command, template_fields(command)) for command in template.split(COMMAND_SEPARATOR))
