@@ -19,8 +19,6 @@ from .fixes.model import Fix, placeholders_in
 
 # The outcome properties' names start with this (outcomes.properties writes them).
 PREFIX = "cis_"
-# The properties that name where the unit is (and so its identity), in a test's report.
-PLACE = ("check", "account", "region", "resource", "label")
 
 
 def _shared(text: str) -> str:
