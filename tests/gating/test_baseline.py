@@ -60,6 +60,7 @@ def test_baseline_keys_ignore_the_path_of_the_test_file(tmp_path):
     ("not json", "is not JSON (Expecting value: line 1 column 1 (char 0))"),
     ('{"totals": {}}', "is not a findings file (no 'findings' list)"),
     ('{"findings": [{"control": "1.4"}]}', ", finding 1 lacks control, status or test_id"),
+    ('{"findings": [{"control": "1.4", "status": "FAIL", "test_id": "t"}]}', ", finding 1 lacks account, region or resource"),
 ])
 def test_unusable_baseline_file(tmp_path, text, problem):
     path = tmp_path / "baseline.json"

@@ -3,8 +3,9 @@
 A failure whose unit (``Finding.identity``: the check, account, region and resource) was
 already failing in the baseline is KNOWN; only new failures fail the run. A unit failing in
 the baseline and passing now is FIXED. The check (with the rules a version changed for it)
-and the unit are the same whatever the benchmark version, so a baseline from v2.0.0 still knows v5.0.0's failures of the same
-checks; a CHANGED or NEW control of the newer version has no counterpart and reads as new.
+and the unit are the same whatever the benchmark version, so a baseline from v2.0.0 still
+knows v5.0.0's failures of the same checks; a CHANGED or NEW control of the newer version
+has no counterpart and reads as new.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from pathlib import Path
 from .. import findings_file, identity, registry
 from ..finding import Finding
 
+# What a failing baseline finding must name (its test, as every findings file does; its place
+# for its identity).
+NAMED, PLACED = ("control", "status", "test_id"), ("account", "region", "resource")
 # A baseline unit "was failing" whether the earlier run failed it outright, or it was
 # already known or waived there.
 FAILING_IN_BASELINE = ("FAIL", "KNOWN", "WAIVED")
@@ -49,11 +53,14 @@ def load(path: Path) -> Baseline:
     failing = set()
     for number, entry in enumerate(findings, start=1):
         try:
-            if entry["status"] in FAILING_IN_BASELINE and entry["test_id"] is not None:
+            if entry["status"] in FAILING_IN_BASELINE:
+                if not all(name in entry for name in (*NAMED, *PLACED)):
+                    raise KeyError
                 # A file written before checks existed names the control: the registry maps it.
                 failing.add(Finding.from_json(entry, check=identity.check_of(entry, benchmark)).identity)
         except (KeyError, TypeError):
-            lacking = "account, region or resource" if isinstance(entry, dict) and {"control", "status", "test_id"} <= set(entry) \
-                else "control, status or test_id"
-            raise BaselineFileError(f"--cis-baseline: {path}, finding {number} lacks {lacking}") from None
+            lacking = NAMED if not isinstance(entry, dict) or not set(NAMED) <= set(entry) else PLACED
+            raise BaselineFileError(
+                f"--cis-baseline: {path}, finding {number} lacks {', '.join(lacking[:-1])} or {lacking[-1]}"
+            ) from None
     return Baseline(str(path), frozenset(failing))
