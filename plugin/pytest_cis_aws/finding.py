@@ -42,7 +42,8 @@ class Evidence:
 
     @classmethod
     def from_json(cls, item: dict) -> "Evidence":
-        return cls(_shared(item["source"]), tuple((_shared(name), value) for name, value in (item.get("fields") or {}).items()))
+        fields = item.get("fields") or {}
+        return cls(_shared(item.get("source", "")), tuple((_shared(name), value) for name, value in fields.items()))
 
     def to_json(self) -> dict:
         # The key order of the JSON text a run records (sorted), so a file reads the same.
