@@ -174,7 +174,7 @@ class Finding:
 
     @property
     def unit_name(self) -> str:
-        """The readable unit, as in the test id: ``<account>-<region>-<label>`` (evidence/base.py)."""
+        """The readable unit, as in the test id: ``<account>-<region>-<label>`` (collectors/base.py)."""
         return "-".join((self.account, self.region, self.label) if self.label else (self.account, self.region))
 
 

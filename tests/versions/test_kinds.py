@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from pytest_cis_aws import registry
-from pytest_cis_aws.evidence import (access_logs, cloudtrail, efs, flowlogs, iam, instances, kms, network, org_governance,
+from pytest_cis_aws.collectors import (access_logs, cloudtrail, efs, flowlogs, iam, instances, kms, network, org_governance,
                                      rds, resource_policies, s3, vpc_endpoints)
 from pytest_cis_aws.registry.kinds import ACCOUNT, COMMON_FIELDS, KINDS, label_kind
 

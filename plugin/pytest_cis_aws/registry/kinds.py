@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Every unit has these (evidence/base.py Unit).
+# Every unit has these (collectors/base.py Unit).
 COMMON_FIELDS = ("account", "region", "resource", "label")
 ACCOUNT = "account"
 ACCESS_KEY = "access-key"
@@ -29,7 +29,7 @@ class Kind:
 
 
 _USER_KEYS = ("name", "setup_key_ids", "stale_key_ids", "stale_password", "extra_active_key_ids")
-# A resource with a resource policy (evidence/resource_policies.py PolicyHolder).
+# A resource with a resource policy (collectors/resource_policies.py PolicyHolder).
 _HOLDER = ("name", "kind")
 
 KINDS: dict[str, Kind] = {
