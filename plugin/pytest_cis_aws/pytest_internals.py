@@ -10,6 +10,8 @@ pytest's version when one changes, so a new pytest breaks one known test, not an
   serialises) without walking and formatting the whole traceback.
 * :func:`fixture_info` reads the fixture closure pytest computed for a Function, so a
   ControlItem made in its place does not compute it again (once per unit at scale).
+* :func:`release_request` drops a test's fixture request once it has run, as pytest's own
+  protocol does (``runner.py`` runs control tests' protocol itself).
 * :data:`PHASE_PLUGINS` names pytest's built-in plugins that wrap every test phase
   (output capture, log capture, the unraisable and thread exception checks): the names
   they are registered under are not documented.
@@ -20,6 +22,7 @@ pytest's version when one changes, so a new pytest breaks one known test, not an
 from __future__ import annotations
 
 import inspect
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -42,13 +45,27 @@ def failure_repr(excinfo: pytest.ExceptionInfo[BaseException]) -> ReprExceptionI
     while tb.tb_next is not None:  # where the verdict was raised (the test's assert)
         tb = tb.tb_next
     crash = ReprFileLocation(tb.tb_frame.f_code.co_filename, tb.tb_lineno, excinfo.exconly(tryshort=True))
-    entry = ReprEntry(str(excinfo.value).split("\n"), None, None, None, "value")
+    # Interned, as the finding's message is (outcomes.failure_message): the sentence is kept once.
+    entry = ReprEntry([sys.intern(line) for line in str(excinfo.value).split("\n")], None, None, None, "value")
     return ReprExceptionInfo(reprtraceback=ReprTraceback([entry], None, "value"), reprcrash=crash)
 
 
 def fixture_info(function: pytest.Function):
     """The fixture closure pytest computed for ``function`` (its ``FuncFixtureInfo``)."""
     return function._fixtureinfo
+
+
+def release_request(item: pytest.Function) -> None:
+    """What pytest's ``runtestprotocol`` does once a test has run: its fixture request and
+    values go (a run keeps every item to its end; at organisation scale, tens of megabytes)."""
+    item._request = False
+    item.funcargs = None
+
+
+def renew_request(item: pytest.Function) -> None:
+    """What ``runtestprotocol`` does first: a test run again (a rerun plugin) gets a new request."""
+    if not item._request:
+        item._initrequest()
 
 
 def phase_plugins(manager: pytest.PytestPluginManager) -> list:

@@ -59,6 +59,7 @@ class ControlRunner:
             return None  # pytest's default protocol (which also shows fixtures for --setup-show/--setup-only)
         hooks = self.phase_hooks()
         ihook = item.ihook  # looked up once: pytest computes it on every access
+        pytest_internals.renew_request(item)
         ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
         setup = self._run_phase(item, ihook, "setup", lambda: hooks["setup"](item=item))
         if setup.passed:
@@ -66,6 +67,8 @@ class ControlRunner:
         if item.session.shouldfail or item.session.shouldstop:
             nextitem = None  # tear everything down, as pytest does
         self._run_phase(item, ihook, "teardown", lambda: hooks["teardown"](item=item, nextitem=nextitem))
+        # As pytest's own protocol does: the test's fixture request and values go once it has run.
+        pytest_internals.release_request(item)
         ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
         return True
 
