@@ -73,6 +73,11 @@ class ControlItem(pytest.Function):
         recorded = getattr(self, "recorded", None)
         return "; ".join(recorded.passed) if recorded is not None else ""
 
+    def forget_recorded(self) -> None:
+        """Once the call's report carries them, the evidence and messages recorded are not
+        needed again: dropped, as a run keeps every item to its end."""
+        self.__dict__.pop("recorded", None)
+
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]):
         if excinfo.errisinstance((AssertionError, AwsCallError)):
             # The verdict's own sentence, as a structured repr: the short summary's
@@ -103,12 +108,14 @@ def as_control_items(functions: list, control: Control, spec: ControlSpec) -> li
     that kind in the estate) are dropped: the control simply has no units.
     """
     items = []
+    names: dict[str, str] = {}
     for function in functions:
         callspec = getattr(function, "callspec", None)
         unit = callspec.params.get(spec.argname) if callspec is not None else None
         if not isinstance(unit, Unit):
             continue
-        name = versioned_name(control, spec, function.originalname)
+        # One name per control test, shared by its items (tens of thousands at scale).
+        name = names.setdefault(function.originalname, versioned_name(control, spec, function.originalname))
         item = ControlItem.from_parent(
             function.parent,
             name=f"{name}[{callspec.id}]",
