@@ -18,6 +18,7 @@ from .collectors.base import sorted_units
 from .collectors.estate import discover_estate
 from .collectors.inventory import Inventory
 from .control_modules import control_specs
+from .custom.metadata import CustomControl
 from .gating import organizations
 from .progress import GatherProgress
 
@@ -62,6 +63,21 @@ class EvidenceGathering:
         self.state.aws_calls = audit.reader.call_stats()
         if self.handover:
             self.handover.write(audit)  # written whole, then renamed into place
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Every unit is built and parametrised. Unless something reads AWS again or writes the
+        reads (a snapshot to write, owners' tags to read, a team's own controls' reads, xdist's
+        workers), the answers the units were built from are dropped: at organisation scale the
+        decoded snapshot is a tenth of the run's memory, kept for nothing."""
+        audit = self.audit
+        if audit.reader is not None and not self._reads_again():
+            audit.reader.forget_answers()
+            audit.inventory.forget_results()
+
+    def _reads_again(self) -> bool:
+        audit = self.audit
+        return bool(self.handover or audit.options.snapshot_out or self.config.getoption("cis_owner_tag", None)
+                    or any(isinstance(c, CustomControl) for c in audit.selected))
 
     def _deal_replayed_accounts(self) -> None:
         """--cis-shard K/N on a replay deals the snapshot's accounts as a live run deals its

@@ -41,6 +41,8 @@ class OutcomeDecisions:
                 # A waived or known failure becomes a non-strict xfail here, where the test ran.
                 audit = self.audit
                 report.user_properties.extend(audit.gate.apply(report, found, run_date(audit.inventory.estate.started)))
+            if report.when == "call":
+                item.forget_recorded()
         return report
 
     @pytest.hookimpl(tryfirst=True)

@@ -54,6 +54,13 @@ class AwsReader:
         with self._lock:
             return dict(self._entries)
 
+    def forget_answers(self) -> None:
+        """Drop the table once no read can come any more (the units are built and nothing will
+        write it): a replay of a large estate keeps its decoded snapshot otherwise. The counts
+        stay; a later read is fetched again, or on replay answers NotInSnapshot."""
+        with self._lock:
+            self._entries.clear()
+
     def call_stats(self) -> dict[str, int]:
         """Logical AWS calls made, how many were distinct, and API requests sent (pages)."""
         with self._lock:

@@ -46,6 +46,12 @@ class Inventory:
             raise found
         return found
 
+    def forget_results(self) -> None:
+        """Drop the collectors' results once every unit is built (see AwsReader.forget_answers)."""
+        with self._guard:
+            self._results.clear()
+            self._locks.clear()
+
     def read_collected(self, collector: Collector, account: str, region: str = GLOBAL_REGION) -> Read:
         """The collector's result, or the AWS error that kept it from being read."""
         try:
