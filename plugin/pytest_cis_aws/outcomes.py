@@ -7,6 +7,7 @@ Every decisive report (setup for errors and manual controls, call otherwise) car
 from __future__ import annotations
 
 import json
+import sys
 import weakref
 
 import pytest
@@ -43,7 +44,9 @@ def unit_error(spec: ControlSpec, unit: Unit) -> AwsCallError | None:
 def failure_message(excinfo: pytest.ExceptionInfo) -> str:
     """The control's own sentence, without pytest's assertion introspection."""
     text = str(excinfo.value)
-    return text.split("\nassert ")[0].strip() or "the control failed"
+    # Interned: the report's failure text (pytest_internals.failure_repr) holds the same
+    # line, and every report is kept to the run's end, so the sentence is kept once.
+    return sys.intern(text.split("\nassert ")[0].strip() or "the control failed")
 
 
 def classify(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str, str] | None:
@@ -99,12 +102,27 @@ def properties(control: Control, unit: Unit, status: str, message: str,
         "status": status,
         "message": message,
     }
-    found = [(PREFIX + name, values[name]) for name in FIELDS]
+    found = [shared_property(PREFIX + name, values[name]) if name in SHARED_FIELDS else (PREFIX + name, values[name])
+             for name in FIELDS]
     # Every status keeps what the test recorded: a manual control's facts, the reason a
     # control does not apply, the fields a verdict rests on.
     if evidence:
         found.append((PREFIX + EVIDENCE, json.dumps(list(evidence), sort_keys=True, default=_json_value)))
     return found
+
+
+# Fields whose values repeat over a run's units (the control's, the account, the region, the
+# status): one (name, value) tuple each, shared by every report carrying it. A run keeps every
+# report to its end; at organisation scale, tens of megabytes of identical tuples otherwise.
+SHARED_FIELDS = frozenset(("control", "title", "level", "section", "check", "assessment", "account", "region",
+                           "status"))
+_SHARED: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def shared_property(name: str, value: str) -> tuple[str, str]:
+    """The one (name, value) tuple for a value that repeats (see SHARED_FIELDS)."""
+    pair = (name, value)
+    return _SHARED.setdefault(pair, pair)
 
 
 def _json_value(value):

@@ -14,7 +14,7 @@ import pytest
 
 from ..items import ControlItem
 from .. import fixes
-from ..outcomes import FAIL, KNOWN, PREFIX, WAIVED, finding_of
+from ..outcomes import FAIL, KNOWN, PREFIX, WAIVED, finding_of, shared_property
 from . import html, outputs, paths, view
 
 NAME = "cis-report"
@@ -22,6 +22,7 @@ LABELS = "cis-report-labels"
 # junitxml writes the teardown report's properties, which come from the item: plain names,
 # apart from the cis_* outcome properties (those are on the deciding report only).
 JUNIT_PROPERTIES = ("control", "account", "region", "resource")
+SHARED_LABELS = ("control", "account", "region")  # values that repeat: one tuple each (outcomes.shared_property)
 # The statuses whose finding carries a fix.
 FIX_STATUSES = (FAIL, WAIVED, KNOWN)
 
@@ -64,7 +65,8 @@ class ReportLabels:
                 unit = item.unit
                 values = {"control": item.control.id, "account": unit.account, "region": unit.region,
                           "resource": unit.resource}
-                item.user_properties.extend((name, values[name]) for name in JUNIT_PROPERTIES)
+                item.user_properties.extend(shared_property(name, values[name]) if name in SHARED_LABELS
+                                            else (name, values[name]) for name in JUNIT_PROPERTIES)
 
     # tryfirst: the outermost wrapper, so the audit's verdict (and the gate's WAIVED or KNOWN)
     # is on the report when this looks.
