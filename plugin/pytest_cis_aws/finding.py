@@ -106,7 +106,7 @@ class Finding:
     message: str
     test_id: str
     evidence: tuple[Evidence, ...] = ()
-    fix: Fix | None = None  # FAIL, WAIVED and KNOWN units (report/plugin.py)
+    fix: Fix | None = None  # FAIL, WAIVED and KNOWN units (report/report_writers.py)
     waiver: WaiverNote | None = None  # WAIVED units
     owner: str | None = None  # --cis-owner-tag (owners.assign); None: owners were not read
 

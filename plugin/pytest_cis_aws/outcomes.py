@@ -114,6 +114,7 @@ def properties(control: Control, unit: Unit, status: str, message: str,
 # Fields whose values repeat over a run's units (the control's, the account, the region, the
 # status): one (name, value) tuple each, shared by every report carrying it. A run keeps every
 # report to its end; at organisation scale, tens of megabytes of identical tuples otherwise.
+# The table grows with the estate's distinct values (controls, accounts, regions), not its units.
 SHARED_FIELDS = frozenset(("control", "title", "level", "section", "check", "assessment", "account", "region",
                            "status"))
 _SHARED: dict[tuple[str, str], tuple[str, str]] = {}
