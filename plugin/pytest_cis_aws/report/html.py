@@ -16,9 +16,9 @@ query parameter); below, nothing differs from pytest-html's usual page.
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import re
+import zlib
 from functools import lru_cache
 from importlib import resources
 from typing import Iterator
@@ -41,6 +41,7 @@ LAZY_ABOVE = 2000
 COMPRESS_ABOVE = LAZY_ABOVE
 CHUNK_UNITS = 25000
 GZIP_LEVEL = 6
+GZIP_WBITS = 16 + zlib.MAX_WBITS  # a gzip header and trailer, as DecompressionStream("gzip") reads
 # How the JSON's unit rows are laid out (the script reads them by position).
 UNIT_FIELDS = ("control", "account", "region", "resource", "status", "message", "test", "case", "fix", "evidence",
                "owner")
@@ -124,28 +125,49 @@ def units_json(state: SummaryState) -> Markup:
 def compressed_units(state: SummaryState) -> tuple[Markup, list[Markup]]:
     """The units of a large report: the lists of repeated values as JSON (the finder's choices
     need no decoding), and the rows as chunks of gzip-compressed JSON, base64-encoded, that the
-    page decodes with DecompressionStream when first needed. Rows are streamed into the
-    chunks: neither the rows nor their JSON text is ever held whole."""
+    page decodes with DecompressionStream when first needed.
+
+    Each row's JSON goes straight into its chunk's compressor: neither the rows, nor a chunk's
+    JSON text, is ever held whole. A chunk's text is tens of megabytes at organisation scale;
+    allocated and freed at once, it would also raise the C allocator's threshold for giving
+    memory back, and the run would keep the megabytes that follow it to its end."""
     tables = _Tables(state)
     chunks: list[Markup] = []
-    pending: list[str] = []
-
-    def flush() -> None:
-        text = "[" + ",".join(pending) + "]"
-        packed = gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
-        # Base64 has no character that could end a <script> element.
-        chunks.append(Markup(base64.b64encode(packed).decode("ascii")))
-        pending.clear()
-
     dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    chunk = _GzipChunk()
     for row in _rows(state, tables):
-        pending.append(dumps(row))
-        if len(pending) >= CHUNK_UNITS:
-            flush()
-    if pending:
-        flush()
+        chunk.add(dumps(row))
+        if chunk.rows >= CHUNK_UNITS:
+            chunks.append(chunk.close())
+            chunk = _GzipChunk()
+    if chunk.rows:
+        chunks.append(chunk.close())
     head = Markup(script_safe(json.dumps(tables.document([]), separators=(",", ":"), ensure_ascii=False)))
     return head, chunks
+
+
+class _GzipChunk:
+    """One chunk of rows: a JSON array, gzip-compressed as it is written, then base64-encoded."""
+
+    def __init__(self):
+        self._gzip = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, GZIP_WBITS)
+        self._packed: list[bytes] = []
+        self.rows = 0
+
+    def add(self, row_json: str) -> None:
+        self._write(("," if self.rows else "[") + row_json)
+        self.rows += 1
+
+    def close(self) -> Markup:
+        self._write("]")
+        self._packed.append(self._gzip.flush())
+        # Base64 has no character that could end a <script> element.
+        return Markup(base64.b64encode(b"".join(self._packed)).decode("ascii"))
+
+    def _write(self, text: str) -> None:
+        packed = self._gzip.compress(text.encode("utf-8"))
+        if packed:
+            self._packed.append(packed)
 
 
 def script_safe(text: str) -> str:
