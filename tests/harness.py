@@ -64,13 +64,8 @@ class AuditRun:
         return found[0]
 
     def fixes(self, control: str) -> dict[str, str]:
-        """test id -> the per-resource fix command the report carries, for a control's failures."""
-        found = {}
-        for report in self.result.reprec.getreports("pytest_runtest_logreport"):
-            props = dict(report.user_properties)
-            if props.get("cis_control") == control and "cis_fix" in props:
-                found[report.nodeid.split("[", 1)[1].rstrip("]")] = json.loads(props["cis_fix"])["command"]
-        return found
+        """test id -> the per-resource fix command the findings carry, for a control's failures."""
+        return {f.test_id.split("[", 1)[1].rstrip("]"): f.fix["command"] for f in self.of(control) if f.fix}
 
     def statuses(self, control: str) -> dict[str, str]:
         """test id -> status, for a control."""

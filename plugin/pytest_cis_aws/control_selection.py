@@ -72,6 +72,11 @@ class ControlSelection:
                 item.add_marker(item.control.marker)
                 item.add_marker(f"level{item.control.level}")
 
+    def pytest_collection_finish(self, session) -> None:
+        # Each item holds its own unit now, and drops it once run (ControlItem.release):
+        # the per-check lists the units were dealt from are not read again.
+        self.audit.units.clear()
+
 
 def check_declaration(spec, function_name: str) -> None:
     """A control test names a check the catalogue has, and is named after it."""

@@ -1,7 +1,7 @@
 """One finding: what a control test decided about one unit, typed and frozen.
 
 A finding is made once: from a test's report (``Finding.from_properties``, the ``cis_*``
-user properties, plain strings so they cross from xdist workers and land in junitxml), or
+user properties, plain strings so they cross from xdist workers), or
 from a findings file (``Finding.from_json``, the inverse of ``to_json``). Every renderer,
 the gate and cis-merge read its attributes; nothing parses its evidence or its fix again.
 

@@ -30,11 +30,18 @@ class FindingsWriter:
         gone = self.verdict.deselected
         self.state.controls = [c for c in self.state.controls if c.id not in gone]
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport):
         finding = outcomes.finding_of(report)
-        if finding is None:
-            return
-        self.state.add(finding)
+        if finding is not None:
+            self.state.add(finding)
+        result = yield
+        if finding is not None:
+            # Every plugin has seen the report's properties (junitxml, pytest-html, a team's
+            # own hooks): from here on the finding answers for them (outcomes.finding_of
+            # keeps it beside the report), and the run keeps every report to its end.
+            outcomes.release_properties(report)
+        return result
 
     def read_owners(self) -> None:
         """--cis-owner-tag: each finding's owner, from tags read once, at the end of the run on the

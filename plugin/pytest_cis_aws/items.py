@@ -78,6 +78,14 @@ class ControlItem(pytest.Function):
         needed again: dropped, as a run keeps every item to its end."""
         self.__dict__.pop("recorded", None)
 
+    def release(self) -> None:
+        """Once run and reported, the item keeps its name, node id, control and location, and
+        drops its unit and the state pytest built to select and run it (a run keeps every item
+        to its end; its reports carry what the writers need)."""
+        self.__dict__.pop("recorded", None)
+        self.__dict__.pop("unit", None)
+        pytest_internals.release_ran_item(self)
+
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]):
         if excinfo.errisinstance((AssertionError, AwsCallError)):
             # The verdict's own sentence, as a structured repr: the short summary's

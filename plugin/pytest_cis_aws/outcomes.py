@@ -1,8 +1,9 @@
 """Outcomes: what each control test's report says, in a form that survives xdist.
 
 Every decisive report (setup for errors and manual controls, call otherwise) carries
-``cis_*`` user properties: plain strings that xdist serialises, junitxml writes as
-<property> elements, and the controller turns into findings.
+``cis_*`` user properties: plain strings that xdist serialises and every plugin sees while the
+report is logged. The controller turns them into the report's finding, then drops them
+(:func:`release_properties`): from there on, :func:`finding_of` answers for the report.
 """
 from __future__ import annotations
 
@@ -148,6 +149,14 @@ def finding_of(report) -> Finding | None:
         except TypeError:  # not weakly referable: no cache
             pass
     return found
+
+
+def release_properties(report) -> None:
+    """Drop a deciding report's properties once its finding is known (finding_of keeps
+    answering for the report): at organisation scale they are a tenth of a run's memory,
+    the evidence and fix as JSON text beside the finding that holds them parsed."""
+    if report in _FINDINGS:
+        report.user_properties.clear()
 
 
 def _finding_of(report) -> Finding | None:

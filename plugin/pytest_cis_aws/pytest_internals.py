@@ -12,6 +12,9 @@ pytest's version when one changes, so a new pytest breaks one known test, not an
   ControlItem made in its place does not compute it again (once per unit at scale).
 * :func:`release_request` drops a test's fixture request once it has run, as pytest's own
   protocol does (``runner.py`` runs control tests' protocol itself).
+* :func:`release_ran_item` lets a control item that has run keep only its identity: the
+  per-item state pytest built to select and run it is dropped (a run keeps every item to
+  its end; at organisation scale, hundreds of megabytes).
 * :data:`PHASE_PLUGINS` names pytest's built-in plugins that wrap every test phase
   (output capture, log capture, the unraisable and thread exception checks): the names
   they are registered under are not documented.
@@ -24,7 +27,7 @@ from __future__ import annotations
 import inspect
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 
 import pytest
 from _pytest._code.code import ReprEntry, ReprExceptionInfo, ReprFileLocation, ReprTraceback
@@ -60,6 +63,25 @@ def release_request(item: pytest.Function) -> None:
     values go (a run keeps every item to its end; at organisation scale, tens of megabytes)."""
     item._request = False
     item.funcargs = None
+
+
+def release_ran_item(item: pytest.Function) -> None:
+    """Once its protocol is over, an item keeps its name, node id, location and parent (the
+    terminal's progress, the cache plugins and xdist read those) and forgets what it needed to
+    be selected and run: its parameters, keywords, markers, stash and recorded sections. Its
+    reports carry copies of all a writer needs. Replacing (not clearing) each one breaks the
+    item's reference cycles (keywords point back at the item), so they are freed at once by
+    reference counting, without a garbage collection over the whole run."""
+    item.__dict__.pop("callspec", None)
+    item.keywords = _RELEASED_KEYWORDS
+    item.stash = pytest.Stash()
+    # Empty, read-only and shared: nothing is added to an item that has run.
+    item.own_markers = item.user_properties = item._report_sections = ()
+    item.extra_keyword_matches = frozenset()
+
+
+# What a released item answers for its keywords: none (a read-only, shared empty mapping).
+_RELEASED_KEYWORDS = MappingProxyType({})
 
 
 def renew_request(item: pytest.Function) -> None:

@@ -70,6 +70,8 @@ class ControlRunner:
         # As pytest's own protocol does: the test's fixture request and values go once it has run.
         pytest_internals.release_request(item)
         ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+        # Everything a writer needs is on the reports now: the item keeps its identity only.
+        item.release()
         return True
 
     def _run_phase(self, item: pytest.Item, ihook, when: str, run) -> pytest.TestReport:

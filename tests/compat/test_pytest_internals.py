@@ -5,6 +5,7 @@ one of these, this is where it shows, not in the middle of an audit.
 """
 from __future__ import annotations
 
+import gc
 import sys
 
 import pytest
@@ -65,3 +66,21 @@ def test_import_test_module_gives_pytests_own_module(pytester: pytest.Pytester):
     # pytest's collection of the same file reuses that module object, under the same name.
     items, _ = pytester.inline_genitems(str(pytester.path / "pkg" / "test_mod.py"))
     assert items[0].module is module, f"{CHANGED}: collection imported the file again ({items[0].module.__name__})"
+
+
+def test_a_released_item_keeps_its_identity(pytester: pytest.Pytester):
+    items = pytester.getitems(
+        "import pytest\n@pytest.mark.filterwarnings('default')\n@pytest.mark.parametrize('x', [1])\n"
+        "def test_a(x):\n    pass\n"
+    )
+    item = items[0]
+    nodeid, location = item.nodeid, item.location
+    pytest_internals.release_request(item)  # as the control runner does, once the item has run
+    pytest_internals.release_ran_item(item)
+    assert (item.nodeid, item.location, item.name) == (nodeid, location, "test_a[1]"), f"{CHANGED}: identity lost"
+    # What pytest and its plugins may still ask of an item that has run answers, empty.
+    assert item.get_closest_marker("filterwarnings") is None and "filterwarnings" not in item.keywords, CHANGED
+    assert not hasattr(item, "callspec") and list(item.iter_markers()) == [], CHANGED
+    # Nothing left in the item's own attributes refers back to it: freed without a collection.
+    own = [value for name, value in vars(item).items() if name not in ("parent", "session", "config")]
+    assert not any(item in gc.get_referents(value) for value in own), f"{CHANGED}: a cycle through the item is left"

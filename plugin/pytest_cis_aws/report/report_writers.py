@@ -19,8 +19,8 @@ from . import html, outputs, paths, view
 
 NAME = "cis-report"
 LABELS = "cis-report-labels"
-# junitxml writes the teardown report's properties, which come from the item: plain names,
-# apart from the cis_* outcome properties (those are on the deciding report only).
+# With --junitxml, which writes the teardown report's properties (they come from the item):
+# plain names, apart from the cis_* outcome properties (those are on the deciding report only).
 JUNIT_PROPERTIES = ("control", "account", "region", "resource")
 SHARED_LABELS = ("control", "account", "region")  # values that repeat: one tuple each (outcomes.shared_property)
 # The statuses whose finding carries a fix.
@@ -59,7 +59,9 @@ class ReportLabels:
     """On whichever process runs the tests."""
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not config.getoption("xmlpath", None):
+            return  # for junitxml only: each of a run's reports would carry them to its end
         for item in items:
             if isinstance(item, ControlItem):
                 unit = item.unit
