@@ -64,26 +64,25 @@ class ControlItem(pytest.Function):
 
     @property
     def evidence(self) -> list[dict]:
-        recorded = getattr(self, "recorded", None)
+        recorded = self.recorded
         return recorded.evidence if recorded is not None else []
 
     @property
     def pass_message(self) -> str:
         """What the test said satisfied the control (controls.passed_because), "" if nothing."""
-        recorded = getattr(self, "recorded", None)
+        recorded = self.recorded
         return "; ".join(recorded.passed) if recorded is not None else ""
 
     def forget_recorded(self) -> None:
         """Once the call's report carries them, the evidence and messages recorded are not
         needed again: dropped, as a run keeps every item to its end."""
-        self.__dict__.pop("recorded", None)
+        self.recorded = None  # replaced, not deleted (pytest_internals.release_ran_item)
 
     def release(self) -> None:
         """Once run and reported, the item keeps its name, node id, control and location, and
         drops its unit and the state pytest built to select and run it (a run keeps every item
         to its end; its reports carry what the writers need)."""
-        self.__dict__.pop("recorded", None)
-        self.__dict__.pop("unit", None)
+        self.recorded = self.unit = None  # replaced, not deleted (pytest_internals.release_ran_item)
         pytest_internals.release_ran_item(self)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]):
@@ -136,6 +135,7 @@ def as_control_items(functions: list, control: Control, spec: ControlSpec) -> li
             # originalname (earlier versions from name), and the function object is given.
             originalname=name,
         )
-        item.control, item.unit = control, unit
+        # Every attribute an item will have, in one order: its instances share one key table.
+        item.control, item.unit, item.recorded = control, unit, None
         items.append(item)
     return items

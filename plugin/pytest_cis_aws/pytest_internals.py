@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 
@@ -69,10 +70,15 @@ def release_ran_item(item: pytest.Function) -> None:
     """Once its protocol is over, an item keeps its name, node id, location and parent (the
     terminal's progress, the cache plugins and xdist read those) and forgets what it needed to
     be selected and run: its parameters, keywords, markers, stash and recorded sections. Its
-    reports carry copies of all a writer needs. Replacing (not clearing) each one breaks the
-    item's reference cycles (keywords point back at the item), so they are freed at once by
+    reports carry copies of all a writer needs.
+
+    Each attribute is replaced, never deleted: deleting one turns the instance's key-sharing
+    dict into a dict of its own, four times the size, on every item. Replacing the keywords
+    breaks the item's reference cycle through them, so what it held is freed at once by
     reference counting, without a garbage collection over the whole run."""
-    item.__dict__.pop("callspec", None)
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None:
+        item.callspec = _empty_callspec(type(callspec))
     item.keywords = _RELEASED_KEYWORDS
     item.stash = pytest.Stash()
     # Empty, read-only and shared: nothing is added to an item that has run.
@@ -82,6 +88,13 @@ def release_ran_item(item: pytest.Function) -> None:
 
 # What a released item answers for its keywords: none (a read-only, shared empty mapping).
 _RELEASED_KEYWORDS = MappingProxyType({})
+
+
+@lru_cache(maxsize=None)
+def _empty_callspec(kind: type):
+    """One parameter set without parameters, shared by every released item (pytest 9 calls
+    the class CallSpec, pytest 8 CallSpec2; every field of both has a default)."""
+    return kind()
 
 
 def renew_request(item: pytest.Function) -> None:

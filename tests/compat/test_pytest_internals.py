@@ -74,13 +74,15 @@ def test_a_released_item_keeps_its_identity(pytester: pytest.Pytester):
         "def test_a(x):\n    pass\n"
     )
     item = items[0]
-    nodeid, location = item.nodeid, item.location
+    nodeid, location, size = item.nodeid, item.location, sys.getsizeof(vars(item))
     pytest_internals.release_request(item)  # as the control runner does, once the item has run
     pytest_internals.release_ran_item(item)
+    # Replaced, never deleted: the item's attributes stay in its class's shared key table.
+    assert sys.getsizeof(vars(item)) <= size, f"{CHANGED}: a released item's attributes take more room"
     assert (item.nodeid, item.location, item.name) == (nodeid, location, "test_a[1]"), f"{CHANGED}: identity lost"
     # What pytest and its plugins may still ask of an item that has run answers, empty.
     assert item.get_closest_marker("filterwarnings") is None and "filterwarnings" not in item.keywords, CHANGED
-    assert not hasattr(item, "callspec") and list(item.iter_markers()) == [], CHANGED
+    assert item.callspec.params == {} and item.callspec.id == "" and list(item.iter_markers()) == [], CHANGED
     # Nothing left in the item's own attributes refers back to it: freed without a collection.
     own = [value for name, value in vars(item).items() if name not in ("parent", "session", "config")]
     assert not any(item in gc.get_referents(value) for value in own), f"{CHANGED}: a cycle through the item is left"
