@@ -40,6 +40,8 @@ from .throttle_bench import throttle
 TARGET_WALL_S = 30.0
 TARGET_FLOOR_RATIO = 0.8
 TARGET_RSS_MIB = 1024.0
+# Issue 21, goal 1: at any size, a run's peak RSS against the floor's at as many units.
+TARGET_FLOOR_RSS_RATIO = 1.5
 TARGET_PROWLER_RATIO = 0.1
 # Extra replays after the rounds (--variants), each timed against the last default round.
 VARIANTS = {
@@ -130,6 +132,11 @@ def replay(accounts: int, scale: int, regions: list[str], out: Path, html: bool 
     print(f"org replay: {ours[0].units} units over {accounts} accounts in {best:.1f} s (floor {best_floor:.1f} s), "
           f"worst ratio {worst_ratio:.2f}, peak {rss:.0f} MiB: {verdict} the target "
           f"(<= {TARGET_WALL_S:.0f} s, <= {TARGET_FLOOR_RATIO} x floor, < {TARGET_RSS_MIB:.0f} MiB)")
+    floor_rss = max(f.peak_rss_mib for f in floors)
+    per_unit = "meets" if worst_ratio <= TARGET_FLOOR_RATIO and rss <= TARGET_FLOOR_RSS_RATIO * floor_rss else "MISSES"
+    print(f"against the floor: worst time ratio {worst_ratio:.2f}, peak {rss:.0f} MiB = {rss / floor_rss:.2f} x the "
+          f"floor's {floor_rss:.0f} MiB: {per_unit} the target (<= {TARGET_FLOOR_RATIO} x its time in every round, "
+          f"<= {TARGET_FLOOR_RSS_RATIO} x its peak RSS)")
     if html and (out / "org-report.html").exists():
         print(f"org report: {(out / 'org-report.html').stat().st_size / 2**20:.1f} MiB")
     return rows
