@@ -66,11 +66,19 @@ class ControlSelection:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
+        # -m follows the selected version's sections and levels. One pair of markers per
+        # control, shared by its items (tens of thousands at organisation scale): a marker
+        # named by a string is looked up and built again for every item.
+        markers: dict[str, tuple[pytest.MarkDecorator, pytest.MarkDecorator]] = {}
         for item in items:
             if isinstance(item, control_items.ControlItem):
-                # -m follows the selected version's sections and levels.
-                item.add_marker(item.control.marker)
-                item.add_marker(f"level{item.control.level}")
+                control = item.control
+                pair = markers.get(control.id)
+                if pair is None:
+                    pair = markers[control.id] = (getattr(pytest.mark, control.marker),
+                                                  getattr(pytest.mark, f"level{control.level}"))
+                for marker in pair:
+                    item.add_marker(marker)
 
     def pytest_collection_finish(self, session) -> None:
         # Each item holds its own unit now, and drops it once run (ControlItem.release):
