@@ -82,7 +82,8 @@ class ControlItem(pytest.Function):
         """Once run and reported, the item keeps its name, node id, control and location, and
         drops its unit and the state pytest built to select and run it (a run keeps every item
         to its end; its reports carry what the writers need)."""
-        self.recorded = self.unit = None  # replaced, not deleted (pytest_internals.release_ran_item)
+        self.forget_recorded()
+        self.unit = None  # replaced, not deleted (pytest_internals.release_ran_item)
         pytest_internals.release_ran_item(self)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]):
